@@ -91,7 +91,12 @@ async function selectNow(options: SelectBackendOptions): Promise<BackendInfo> {
   }
   if (options.threads !== undefined) normaliseWasmThreads(options.threads); // validates
   const key = `${backend ?? 'auto'}|${options.threads ?? ''}`;
-  if (current !== undefined && current.key === key && tf.getBackend() === current.info.name) {
+  if (
+    current !== undefined &&
+    current.key === key &&
+    tf.getBackend() === current.info.name &&
+    tf.engine().registry[current.info.name] !== undefined
+  ) {
     return { ...current.info };
   }
 
