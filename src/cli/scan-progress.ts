@@ -1,0 +1,51 @@
+import cliProgress from 'cli-progress';
+import type { ScanEvent } from '../scan/scan-file.js';
+
+export interface ScanProgress {
+  onEvent(event: ScanEvent): void;
+  stop(): void;
+}
+
+/** Progress bars on stderr: frames of the current file, and files overall. Only on a TTY, never with --quiet. */
+export function createScanProgress(options: { totalFiles: number; enabled: boolean }): ScanProgress {
+  if (!options.enabled) return { onEvent: () => {}, stop: () => {} };
+  const multi = new cliProgress.MultiBar(
+    {
+      stream: process.stderr,
+      clearOnComplete: true,
+      hideCursor: true,
+      format: ' {label} |{bar}| {value}/{total} {unit}',
+      barsize: 30,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const files = multi.create(options.totalFiles, 0, { label: 'files '.padEnd(30), unit: 'files' });
+  let frames: cliProgress.SingleBar | undefined;
+  const label = (path: string): string => {
+    const name = path.length > 30 ? `...${path.slice(-27)}` : path;
+    return name.padEnd(30);
+  };
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case 'frames-planned':
+          frames?.stop();
+          if (frames !== undefined) multi.remove(frames);
+          frames = multi.create(event.frames ?? 0, 0, { label: label(event.path), unit: 'frames' });
+          break;
+        case 'frame-done':
+          if (frames !== undefined && frames.getTotal() < event.framesDone) frames.setTotal(event.framesDone);
+          frames?.update(event.framesDone);
+          break;
+        case 'file-done':
+          files.increment();
+          break;
+        default:
+          break;
+      }
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import { stat } from 'node:fs/promises';
+import type { LdfnetModel } from '../model/ldfnet-model.js';
+import type { FaceResult, FileResult, MediaSummary, StageTimings, TrackResult } from '../report/scan-report.js';
+import { verdictFor, type VerdictThresholds } from '../report/verdicts.js';
+import type { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
+import { readFrames } from '../video/frame-reader.js';
+import type { MediaInfo } from '../video/media-info.js';
+import { probeMedia } from '../video/probe.js';
+import { computeSampleTimes, type SamplingSpec } from '../video/sample-times.js';
+import { aggregateScores, type AggregateOptions } from './aggregate-scores.js';
+import { fileSha256 } from './file-sha256.js';
+import { linkTracks } from './link-tracks.js';
+import { prefetch } from './prefetch.js';
+
+/** A face as the detector reports it (frame pixels). */
+export interface FoundFace {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+}
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** What scanning needs to find faces; the face-api detector implements it. */
+export interface FaceFinder {
+  detect(frame: RgbImage, options: { minConfidence: number; minFacePx: number; maxFaces: number }): Promise<FoundFace[]>;
+}
+
+/** The crop function (src/faces/crop-face.ts), passed in so scanning and training share one. */
+export type CropFunction = (frame: RgbImage, box: FoundFace['box'], convention: LdfnetModel['manifest']['crop']) => Uint8Array;
+
+/** The loaded things a scan runs with; one set serves a whole batch. */
+export interface ScanContext {
+  model: LdfnetModel;
+  detector: FaceFinder;
+  crop: CropFunction;
+  ffmpeg: FfmpegAdapter;
+}
+
+export interface ScanSettings {
+  sampling: SamplingSpec;
+  startMs?: number | undefined;
+  endMs?: number | undefined;
+  maxFrames?: number | undefined;
+  minFacePx: number;
+  minConfidence: number;
+  maxFaces: number;
+  aggregate: AggregateOptions;
+  /** Tracks with fewer faces do not count for the file's score (capped at the frames sampled). */
+  minTrackFaces: number;
+  thresholds: VerdictThresholds;
+  /** Faces per forward pass of the network. */
+  batchSize: number;
+  /** Frames are decoded with their longer side at most this (bigger sources are scaled down). */
+  maxSidePx?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Progress of a scan, for whoever renders it (the CLI draws bars; scanning never prints). */
+export type ScanEvent =
+  | { type: 'file-start'; path: string; fileIndex: number }
+  | { type: 'frames-planned'; path: string; fileIndex: number; frames: number | null }
+  | { type: 'frame-done'; path: string; fileIndex: number; framesDone: number; faces: number }
+  | { type: 'file-done'; path: string; fileIndex: number; result: FileResult }
+  | { type: 'warning'; path: string; fileIndex: number; message: string };
+
+export type ScanEventListener = (event: ScanEvent) => void;
+
+/** Default cap on decoded frame size: 1080p sources stay native, 4K/8K are scaled down. */
+export const DEFAULT_MAX_SIDE_PX = 1920;
+
+function errorInfo(error: unknown, path: string): { code: string; message: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  let message = error instanceof Error ? error.message : String(error);
+  message = message.split('\n')[0] ?? message;
+  // The report names the file once; messages that start with it do not repeat it.
+  if (message.startsWith(`${path}: `)) message = message.slice(path.length + 2);
+  return { code: typeof code === 'string' ? code : 'INTERNAL_ERROR', message };
+}
+
+function mediaSummary(media: MediaInfo, width: number, height: number): MediaSummary {
+  const v = media.video;
+  return {
+    container: media.formatName,
+    codec: v.codec,
+    durationMs: media.durationMs,
+    width,
+    height,
+    rotationDeg: v.rotationDeg,
+    frameRate: v.frameRate,
+    variableFrameRate: v.isVariableFrameRate,
+    bitDepth: v.bitDepth,
+    hdr: v.isHdr,
+    isStillImage: media.isStillImage,
+  };
+}
+
+function plannedFrames(media: MediaInfo, settings: ScanSettings): number | null {
+  if (media.isStillImage) return 1;
+  if (settings.sampling.mode === 'keyframes') return null;
+  return computeSampleTimes({
+    sampling: settings.sampling,
+    durationMs: media.durationMs,
+    isStillImage: false,
+    frameRate: media.video.frameRate,
+    startMs: settings.startMs,
+    endMs: settings.endMs,
+    maxFrames: settings.maxFrames,
+  }).length;
+}
+
+interface PendingFace {
+  frameIndex: number;
+  timestampMs: number;
+  box: FoundFace['box'];
+  detectionScore: number;
+}
+
+/**
+ * Scans one file: probe, sample frames, find faces, crop, score, link
+ * faces into tracks, aggregate, decide. Never throws for a problem with the
+ * file: that becomes a result with status `error` and a one-line reason.
+ * Memory stays bounded: a frame is dropped once its faces are cropped, and
+ * crops once their batch is scored.
+ */
+export async function scanFile(
+  path: string,
+  ctx: ScanContext,
+  settings: ScanSettings,
+  fileIndex = 0,
+  emit: ScanEventListener = () => {},
+): Promise<FileResult> {
+  const started = performance.now();
+  const timings: StageTimings = { probeMs: 0, decodeMs: 0, detectMs: 0, cropMs: 0, classifyMs: 0, totalMs: 0 };
+  const result: FileResult = {
+    path,
+    status: 'ok',
+    verdict: 'no-face',
+    scoreFake: null,
+    worstTrackId: null,
+    error: null,
+    sha256: null,
+    sizeBytes: null,
+    media: null,
+    framesSampled: 0,
+    facesDetected: 0,
+    tracks: [],
+    timings,
+  };
+  emit({ type: 'file-start', path, fileIndex });
+  const hashing = fileSha256(path, settings.signal).catch(() => null);
+  try {
+    let t = performance.now();
+    const media = await probeMedia(path, { adapter: ctx.ffmpeg, signal: settings.signal });
+    timings.probeMs = performance.now() - t;
+    result.sizeBytes = (await stat(path)).size;
+    emit({ type: 'frames-planned', path, fileIndex, frames: plannedFrames(media, settings) });
+
+    const faces: PendingFace[] = [];
+    const scores: number[] = [];
+    let crops: Uint8Array[] = [];
+    const classify = async (): Promise<void> => {
+      if (crops.length === 0) return;
+      const c = performance.now();
+      const batch = crops;
+      crops = [];
+      scores.push(...(await ctx.model.predict(batch, { batchSize: settings.batchSize })));
+      timings.classifyMs += performance.now() - c;
+    };
+
+    const frames = readFrames(path, {
+      sampling: settings.sampling,
+      startMs: settings.startMs,
+      endMs: settings.endMs,
+      maxFrames: settings.maxFrames,
+      maxSidePx: settings.maxSidePx ?? DEFAULT_MAX_SIDE_PX,
+      mediaInfo: media,
+      adapter: ctx.ffmpeg,
+      signal: settings.signal,
+      onWarning: (w) => emit({ type: 'warning', path, fileIndex, message: w.message }),
+    });
+    t = performance.now();
+    for await (const frame of prefetch(frames, 1)) {
+      timings.decodeMs += performance.now() - t;
+      if (result.media === null) result.media = mediaSummary(media, frame.width, frame.height);
+      const frameIndex = result.framesSampled++;
+      const d = performance.now();
+      const found = await ctx.detector.detect(frame, {
+        minConfidence: settings.minConfidence,
+        minFacePx: settings.minFacePx,
+        maxFaces: settings.maxFaces,
+      });
+      timings.detectMs += performance.now() - d;
+      const c = performance.now();
+      for (const face of found) {
+        faces.push({ frameIndex, timestampMs: frame.timestampMs, box: face.box, detectionScore: face.score });
+        crops.push(ctx.crop(frame, face.box, ctx.model.manifest.crop));
+      }
+      timings.cropMs += performance.now() - c;
+      if (crops.length >= settings.batchSize) await classify();
+      emit({ type: 'frame-done', path, fileIndex, framesDone: result.framesSampled, faces: faces.length });
+      t = performance.now();
+    }
+    await classify();
+    if (result.framesSampled === 0) {
+      throw Object.assign(new Error('no frame could be decoded in the sampled range'), { code: 'NO_FRAMES' });
+    }
+    result.facesDetected = faces.length;
+    result.tracks = buildTracks(faces, scores, settings, result.framesSampled);
+    const counted = result.tracks.filter((tr) => tr.counted);
+    if (counted.length > 0) {
+      const worst = counted.reduce((a, b) => (b.scoreFake > a.scoreFake ? b : a));
+      result.scoreFake = worst.scoreFake;
+      result.worstTrackId = worst.id;
+      result.verdict = verdictFor(worst.scoreFake, settings.thresholds);
+    }
+  } catch (error) {
+    result.status = 'error';
+    result.verdict = 'error';
+    result.scoreFake = null;
+    result.worstTrackId = null;
+    result.tracks = [];
+    result.error = errorInfo(error, path);
+  }
+  result.sha256 = await hashing;
+  timings.totalMs = performance.now() - started;
+  emit({ type: 'file-done', path, fileIndex, result });
+  return result;
+}
+
+function buildTracks(faces: PendingFace[], scores: number[], settings: ScanSettings, framesSampled: number): TrackResult[] {
+  const trackOf = linkTracks(faces.map((f) => ({ frameIndex: f.frameIndex, box: f.box })));
+  const minFaces = Math.max(1, Math.min(settings.minTrackFaces, framesSampled));
+  const members = new Map<number, FaceResult[]>();
+  faces.forEach((f, i) => {
+    const list = members.get(trackOf[i]!) ?? [];
+    list.push({
+      frameIndex: f.frameIndex,
+      timestampMs: f.timestampMs,
+      box: f.box,
+      detectionScore: f.detectionScore,
+      scoreFake: scores[i]!,
+    });
+    members.set(trackOf[i]!, list);
+  });
+  return [...members.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, list]) => {
+      const scoreFake = aggregateScores(
+        list.map((f) => f.scoreFake),
+        settings.aggregate,
+      );
+      return {
+        id,
+        faceCount: list.length,
+        scoreFake,
+        verdict: verdictFor(scoreFake, settings.thresholds),
+        counted: list.length >= minFaces,
+        firstTimestampMs: list[0]!.timestampMs,
+        lastTimestampMs: list.at(-1)!.timestampMs,
+        faces: list,
+      };
+    });
+}

@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpegBinaries } from '../../../src/video/ffmpeg-binaries.js';
+import type { ScanReport } from '../../../src/report/scan-report.js';
+import { ROOT, runCli } from '../../helpers/run-cli.js';
+import { expectValidAgainst } from '../../helpers/schema.js';
+
+const fixture = (name: string): string => path.join(ROOT, 'fixtures', name);
+let dir: string;
+let model: string;
+let ffmpeg: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ldf-scan-'));
+  model = path.join(dir, 'model');
+  expect((await runCli(['model', 'init', '--out', model, '--seed', '1'])).code).toBe(0);
+  ffmpeg = (await resolveFfmpegBinaries()).ffmpeg.path;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const scanJson = async (args: string[]): Promise<{ code: number | null; report: ScanReport; stderr: string }> => {
+  const r = await runCli(['scan', '--model', model, '--allow-untrained', '--format', 'json', ...args]);
+  const report = JSON.parse(r.stdout) as ScanReport;
+  expectValidAgainst('scan-report.schema.json', report);
+  return { code: r.code, report, stderr: r.stderr };
+};
+
+describe('ldf scan', () => {
+  it('refuses an untrained model without the testing flag', async () => {
+    const r = await runCli(['scan', '--model', model, fixture('still.jpg')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('MODEL_UNTRAINED');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('scans the fixtures end to end: faces, tracks, rotation, stills, errors; JSON valid against the schema', async () => {
+    const { code, report, stderr } = await scanJson([
+      '--frames', '6',
+      fixture('one-face.mp4'),
+      fixture('several-faces.mp4'),
+      fixture('no-face.mp4'),
+      fixture('rotated.mp4'),
+      fixture('corrupt.mp4'),
+      fixture('still.jpg'),
+    ]);
+    expect(code).toBe(2); // corrupt.mp4 failed: an error outranks findings
+    const byName = Object.fromEntries(report.files.map((f) => [path.basename(f.path), f]));
+    expect(report.files.map((f) => path.basename(f.path))).toEqual([
+      'one-face.mp4', 'several-faces.mp4', 'no-face.mp4', 'rotated.mp4', 'corrupt.mp4', 'still.jpg',
+    ]);
+
+    const one = byName['one-face.mp4']!;
+    expect(one.status).toBe('ok');
+    expect(one.framesSampled).toBe(6);
+    expect(one.facesDetected).toBe(6);
+    expect(one.tracks).toHaveLength(1);
+    expect(one.tracks[0]!.faces.map((f) => f.frameIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(one.scoreFake).toBe(one.tracks[0]!.scoreFake);
+    expect(['real', 'uncertain', 'fake']).toContain(one.verdict);
+    expect(one.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const times = one.tracks[0]!.faces.map((f) => f.timestampMs);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(times[0]).toBeGreaterThan(0);
+    expect(times.at(-1)).toBeLessThan(2000);
+
+    const several = byName['several-faces.mp4']!;
+    expect(several.tracks.filter((t) => t.counted)).toHaveLength(3);
+    expect(several.tracks.every((t) => t.faceCount === 6)).toBe(true);
+
+    const none = byName['no-face.mp4']!;
+    expect(none.verdict).toBe('no-face');
+    expect(none.scoreFake).toBeNull();
+    expect(none.framesSampled).toBe(6);
+
+    const rotated = byName['rotated.mp4']!;
+    expect(rotated.media).toMatchObject({ width: 240, height: 320, rotationDeg: 90 });
+    expect(rotated.facesDetected).toBe(6);
+    // Frames reach the detector upright (a face lying on its side is not found at all) and
+    // boxes are in displayed-frame coordinates.
+    const box = rotated.tracks[0]!.faces[0]!.box;
+    expect(box.x + box.width).toBeLessThanOrEqual(240);
+    expect(box.y + box.height).toBeLessThanOrEqual(320);
+
+    const corrupt = byName['corrupt.mp4']!;
+    expect(corrupt).toMatchObject({ status: 'error', verdict: 'error', scoreFake: null });
+    expect(corrupt.error!.message.length).toBeGreaterThan(0);
+    expect(stderr).toContain(`${fixture('corrupt.mp4')}: `);
+
+    const still = byName['still.jpg']!;
+    expect(still.media!.isStillImage).toBe(true);
+    expect(still.framesSampled).toBe(1);
+    expect(still.tracks).toHaveLength(1);
+    expect(still.tracks[0]!.counted).toBe(true); // min-track-faces is capped at the frames sampled
+
+    expect(report.summary.byVerdict.error).toBe(1);
+    expect(report.summary.byVerdict['no-face']).toBe(1);
+    expect(report.model.trained).toBe(false);
+    expect(report.options.sampling).toMatchObject({ mode: 'count', frames: 6 });
+  });
+
+  it('reports each bad input in one line naming the file, and scans the rest', async () => {
+    const missing = path.join(dir, 'missing.mp4');
+    const empty = path.join(dir, 'empty.mp4');
+    await writeFile(empty, '');
+    const text = path.join(dir, 'notes.mp4');
+    await writeFile(text, 'this is not a video\n'.repeat(50));
+    const audio = path.join(dir, 'audio only.m4a');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio]);
+    const oneFrame = path.join(dir, 'one frame.mp4');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-i', fixture('still.jpg'), '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', oneFrame]);
+    const big = path.join(dir, '8k.png');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=gray:size=7680x4320', '-frames:v', '1', big]);
+    const odd = path.join(dir, '-dash ünïcode clip.mp4');
+    await copyFile(fixture('one-face.mp4'), odd);
+
+    const { code, report, stderr } = await scanJson(['--frames', '2', '--', missing, empty, text, audio, oneFrame, big, odd]);
+    expect(code).toBe(2);
+    const byPath = Object.fromEntries(report.files.map((f) => [f.path, f]));
+    expect(byPath[missing]!.error!.code).toBe('FILE_NOT_FOUND');
+    expect(byPath[empty]!.error!.code).toBe('EMPTY_FILE');
+    expect(byPath[text]!.error!.code).toBe('UNREADABLE_MEDIA');
+    expect(byPath[audio]!.error!.code).toBe('NO_VIDEO_STREAM');
+    expect(byPath[oneFrame]!).toMatchObject({ status: 'ok', framesSampled: 1, facesDetected: 1 });
+    expect(byPath[big]!).toMatchObject({ status: 'ok', verdict: 'no-face' });
+    expect(byPath[big]!.media).toMatchObject({ width: 1920, height: 1080 });
+    expect(byPath[odd]!).toMatchObject({ status: 'ok', facesDetected: 2 });
+    const errorLines = stderr.trim().split('\n').filter((l) => !l.includes('warning'));
+    expect(errorLines).toHaveLength(4);
+    for (const [i, file] of [missing, empty, text, audio].entries()) {
+      expect(errorLines[i]).toContain(file);
+      expect(errorLines[i]).not.toMatch(/\n|at .*\(/);
+    }
+  });
+
+  it('sets the exit code from --fail-on and the thresholds; 3 when there is nothing to scan', async () => {
+    const all = ['--frames', '2', '--threshold-real', '0', '--threshold-fake', '0', fixture('still.jpg')];
+    expect((await scanJson(all)).code).toBe(1); // every score is >= 0: fake
+    expect((await scanJson([...all, '--fail-on', 'none'])).code).toBe(0);
+    const band = ['--frames', '2', '--threshold-real', '0', '--threshold-fake', '1', fixture('still.jpg')];
+    expect((await scanJson(band)).code).toBe(0); // uncertain does not reach --fail-on fake
+    expect((await scanJson([...band, '--fail-on', 'uncertain'])).code).toBe(1);
+    expect((await scanJson(['--frames', '2', fixture('no-face.mp4')])).code).toBe(0);
+    const nothing = await runCli(['scan', '--model', model, '--allow-untrained']);
+    expect(nothing.code).toBe(3);
+  });
+
+  it('writes --output, stays silent with --quiet, and prints a table by default', async () => {
+    const out = path.join(dir, 'report.json');
+    const quiet = await runCli(['scan', '--model', model, '--allow-untrained', '--quiet', '--frames', '2', '--format', 'json', '--output', out, fixture('still.jpg'), path.join(dir, 'nope.mp4')]);
+    expect(quiet.code).toBe(2);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe('');
+    expectValidAgainst('scan-report.schema.json', JSON.parse(await readFile(out, 'utf8')));
+
+    const table = await runCli(['scan', '--model', model, '--allow-untrained', '--frames', '2', fixture('still.jpg'), fixture('no-face.mp4')]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^FILE\s+VERDICT\s+SCORE\s+FRAMES\s+FACES\s+TRACKS\s+TIME/);
+    expect(table.stdout).toContain('no-face');
+    expect(table.stdout).not.toMatch(/\u001b\[/); // NO_COLOR / not a TTY: no colour codes
+  });
+
+  it('refuses a damaged model folder with one clear line', async () => {
+    const damaged = path.join(dir, 'damaged');
+    expect((await runCli(['model', 'init', '--out', damaged, '--variant', 'basenet'])).code).toBe(0);
+    await writeFile(path.join(damaged, 'weights.bin'), 'garbage');
+    const r = await runCli(['scan', '--model', damaged, '--allow-untrained', fixture('still.jpg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('WEIGHTS_SIZE_MISMATCH');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
