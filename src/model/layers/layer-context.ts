@@ -95,6 +95,11 @@ export class LayerContext {
     this.prefix.push(name);
     this.counter?.enter(name);
     try {
+      // At inference each scope frees its intermediate tensors as soon as it
+      // returns, so peak memory is a few activations, not the whole pass
+      // (one tidy around the pass would hold every activation until the end).
+      // Training keeps them: gradients need them.
+      if (!this.training) return tf.tidy(fn as () => tf.TensorContainer) as T;
       return fn();
     } finally {
       this.counter?.exit();
