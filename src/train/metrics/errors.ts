@@ -1,0 +1,27 @@
+/**
+ * Errors raised by the evaluation metrics. `code` is stable so callers (ldf eval)
+ * can turn a degenerate data set into a clear message instead of a silent 0.5.
+ */
+export type MetricsErrorCode =
+  /** No scores at all: no metric is defined. */
+  | 'EMPTY'
+  /** Only real or only fake items: ROC, AUC, EER and TPR@FPR are undefined. */
+  | 'ONE_CLASS'
+  /** scores and labels differ in length. */
+  | 'LENGTH_MISMATCH'
+  /** A score is not a finite number in [0, 1]. */
+  | 'BAD_SCORE'
+  /** A label is neither 0 (real) nor 1 (fake). */
+  | 'BAD_LABEL'
+  /** Any other bad argument (bin count, target FPR, curve points, ...). */
+  | 'BAD_ARGUMENT';
+
+export class MetricsError extends Error {
+  readonly code: MetricsErrorCode;
+
+  constructor(code: MetricsErrorCode, message: string) {
+    super(message);
+    this.name = 'MetricsError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EVAL_REPORT_VERSION,
+  evaluateScores,
+  labelName,
+  MetricsError,
+  scoresFromItems,
+  type EvalItem,
+  type EvalReport,
+} from '../../../src/train/metrics/index.js';
+import { describeSchemaErrors, schemaValidator } from '../../../src/util/json-schema.js';
+import { expectValidAgainst } from '../../helpers/schema.js';
+
+const SCHEMA = 'eval-report.schema.json';
+const thresholds = { real: 0.3, fake: 0.7 };
+
+const items: EvalItem[] = [
+  { path: 'real/a.mp4', label: 'real', score: 0.1, frames: [0.1, 0.05, 0.2] },
+  { path: 'real/b.mp4', label: 'real', score: 0.4, frames: [0.4, 0.3] },
+  { path: 'real/c.mp4', label: 'real', score: 0.4, frames: [0.4] },
+  { path: 'real/d.mp4', label: 'real', score: 0.8, frames: [0.8, 0.6] },
+  { path: 'real/none.mp4', label: 'real', score: null, frames: [] },
+  { path: 'fake/e.mp4', label: 'fake', score: 0.4, frames: [0.4, 0.5] },
+  { path: 'fake/f.mp4', label: 'fake', score: 0.6, frames: [0.6, 1] },
+  { path: 'fake/g.mp4', label: 'fake', score: 0.9, frames: [0.9] },
+];
+
+function buildReport(list: EvalItem[]): EvalReport {
+  const { frame, video } = scoresFromItems(list);
+  const count = (label: 'real' | 'fake', unscored: boolean): number =>
+    list.filter((i) => i.label === label && (!unscored || i.score === null)).length;
+  const report: EvalReport = {
+    schemaVersion: EVAL_REPORT_VERSION,
+    kind: 'ldf.eval-report',
+    tool: { name: 'ldf', version: '0.1.0' },
+    createdAt: new Date(0).toISOString(),
+    model: { id: 'ldfnet-test', version: '1.0.0', weightsSha256: ['a'.repeat(64)] },
+    data: {
+      path: 'data/eval',
+      counts: { real: count('real', false), fake: count('fake', false) },
+      unscored: { real: count('real', true), fake: count('fake', true) },
+    },
+    options: { thresholds, calibrationBins: 10, aggregate: 'max', topK: 3 },
+    frame: evaluateScores(frame.scores, frame.labels, { thresholds }).block,
+    video: evaluateScores(video.scores, video.labels, { thresholds }).block,
+    items: list,
+  };
+  // What `ldf eval --format json` writes and a re-analysis reads back.
+  return JSON.parse(JSON.stringify(report)) as EvalReport;
+}
+
+function invalid(value: unknown): string {
+  const validate = schemaValidator(SCHEMA);
+  expect(validate(value)).toBe(false);
+  return describeSchemaErrors(validate, 10);
+}
+
+describe('evaluateScores', () => {
+  it('video level of the hand-computed tie case: real [.1,.4,.4,.8], fake [.4,.6,.9]', () => {
+    const report = buildReport(items);
+    const v = report.video;
+    expect(v).toMatchObject({ count: 7, positives: 3, negatives: 4, auc: 0.75, rankMetricsUnavailable: null });
+    // EER 0.3 at threshold 0.4 (see metrics.test.ts).
+    expect(v.eer?.rate).toBeCloseTo(0.3, 12);
+    expect(v.eer?.threshold).toBe(0.4);
+    // FPR budget 1% or 5% of 4 reals = 0 false positives: only 0.9 -> TPR 1/3.
+    expect(v.tprAt1Fpr).toBe(1 / 3);
+    expect(v.tprAt5Fpr).toBe(1 / 3);
+    // at 0.5: reals 0.1, 0.4, 0.4 right, 0.8 wrong; fakes 0.6, 0.9 right, 0.4 wrong -> 5/7
+    expect(v.accuracyAt05).toBe(5 / 7);
+    // at {0.3, 0.7}: reals 0.1 R, 0.4 U, 0.4 U, 0.8 F; fakes 0.4 U, 0.6 U, 0.9 F -> (1 + 1) / 7
+    expect(v.confusionMatrix).toEqual({
+      real: { real: 1, uncertain: 2, fake: 1 },
+      fake: { real: 0, uncertain: 2, fake: 1 },
+    });
+    expect(v.accuracyAtThresholds).toBe(2 / 7);
+    expect(v.calibration.bins).toHaveLength(10);
+    // frame level: 8 real frames, 5 fake frames (the unscored item has none).
+    expect(report.frame).toMatchObject({ count: 13, positives: 5, negatives: 8 });
+    expect(report.data).toEqual({ path: 'data/eval', counts: { real: 5, fake: 3 }, unscored: { real: 1, fake: 0 } });
+  });
+
+  it('one class: null rank metrics WITH a reason, the rest still computed', () => {
+    const { block, roc } = evaluateScores([0.2, 0.9], [0, 0], { thresholds });
+    expect(roc).toBeNull();
+    expect(block).toMatchObject({ auc: null, eer: null, tprAt1Fpr: null, tprAt5Fpr: null, accuracyAt05: 0.5 });
+    expect(block.rankMetricsUnavailable).toMatch(/all 2 items are real/);
+  });
+
+  it('empty: throws EMPTY instead of inventing numbers', () => {
+    expect(() => evaluateScores([], [], { thresholds })).toThrow(MetricsError);
+  });
+
+  it('label names', () => {
+    expect(labelName(0)).toBe('real');
+    expect(labelName(1)).toBe('fake');
+    expect(() => labelName(2)).toThrow(MetricsError);
+  });
+});
+
+describe('eval-report.schema.json', () => {
+  it('validates a report built from evaluateScores', () => {
+    expectValidAgainst(SCHEMA, buildReport(items));
+  });
+
+  it('validates a report whose video level has one class (rank metrics null + reason)', () => {
+    const oneClass = items.filter((i) => i.label === 'real');
+    const report = buildReport(oneClass);
+    expect(report.video.auc).toBeNull();
+    expectValidAgainst(SCHEMA, report);
+  });
+
+  it('rejects inconsistent or malformed reports', () => {
+    const good = buildReport(items);
+    // Rank metric missing without a reason.
+    expect(invalid({ ...good, video: { ...good.video, auc: null } })).toMatch(/\/video\/auc/);
+    // A reason but numbers anyway.
+    invalid({ ...good, video: { ...good.video, rankMetricsUnavailable: 'only one class' } });
+    // Unscored item with frames, scored item without frames.
+    invalid({ ...good, items: [{ path: 'x', label: 'fake', score: null, frames: [0.5] }] });
+    invalid({ ...good, items: [{ path: 'x', label: 'fake', score: 0.5, frames: [] }] });
+    // Wrong kind/version, bad label, score out of range, bad sha, extra property.
+    invalid({ ...good, kind: 'ldf.scan-report' });
+    invalid({ ...good, schemaVersion: 2 });
+    invalid({ ...good, items: [{ path: 'x', label: 'unknown', score: 0.5, frames: [0.5] }] });
+    invalid({ ...good, items: [{ path: 'x', label: 'real', score: 1.5, frames: [1.5] }] });
+    invalid({ ...good, model: { ...good.model, weightsSha256: ['XYZ'] } });
+    invalid({ ...good, frame: { ...good.frame, extra: 1 } });
+    invalid({ ...good, frame: { ...good.frame, confusionMatrix: { real: { real: 1, fake: 0 }, fake: good.frame.confusionMatrix.fake } } });
+  });
+});
