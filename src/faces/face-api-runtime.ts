@@ -16,8 +16,13 @@
  * `face-api.esm-nobundle.js` imports tfjs' browser ESM build plus the webgl backend.
  *
  * Module-level state: the bundle itself is cached by Node's require cache (process-wide; face-api's own
- * module keeps its global `nets` singletons and `env`, which ldf never uses). The networks ldf runs are
- * created per FaceDetector with `new SsdMobilenetv1()` / `new FaceLandmark68Net()` and own their weights.
+ * module keeps its global `nets` singletons and `env`, which ldf never uses). The networks are created per
+ * detector with `new SsdMobilenetv1()` / `new FaceLandmark68Net()` and own their weights.
+ *
+ * Who loads the bundle: only the `face-api` implementation of the detector's networks
+ * (src/faces/face-api-nets.ts: the reference for the equivalence tests, and a debug option). The default
+ * detector runs its own fused networks on face-api's weight files ({@link loadFaceApiWeights},
+ * {@link faceApiModelDir}) and never requires the bundle (nor @tensorflow/tfjs with it).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -78,9 +83,9 @@ export interface FaceApiModule {
 }
 
 /** The network input side of face-api's SSD MobileNet v1 (fixed: its 5118 anchor boxes are baked in). */
-export const SSD_INPUT_PX = 512;
+export { SSD_INPUT_SIZE as SSD_INPUT_PX } from './ssd-mobilenet-v1.js';
 /** The input side of face-api's 68-point landmark net. */
-export const LANDMARK_INPUT_PX = 112;
+export { LANDMARK_NET_INPUT_SIZE as LANDMARK_INPUT_PX } from './landmark-net.js';
 
 /**
  * Requires the face-api bundle and checks that it shares ldf's TF.js engine, Tensor class and active
@@ -90,13 +95,7 @@ export const LANDMARK_INPUT_PX = 112;
  *   the bundle cannot be loaded, ENGINE_MISMATCH when it would run on another engine / backend.
  */
 export function loadFaceApi(): FaceApiModule {
-  const backend = activeBackend();
-  if (backend === null) {
-    throw new FacesError(
-      'BACKEND_NOT_SELECTED',
-      'no TF.js backend is active: call selectBackend() (src/model/backend.ts) before loading the face detector',
-    );
-  }
+  const backend = assertBackendSelected();
   let faceapi: FaceApiModule;
   try {
     faceapi = require(FACE_API_BUNDLE) as FaceApiModule;
@@ -118,6 +117,28 @@ export function loadFaceApi(): FaceApiModule {
     );
   }
   return faceapi;
+}
+
+/**
+ * The active TF.js backend's name.
+ *
+ * @throws FacesError BACKEND_NOT_SELECTED when no backend is active yet (never starts one itself).
+ */
+export function assertBackendSelected(): string {
+  const backend = activeBackend();
+  if (backend === null) {
+    throw new FacesError(
+      'BACKEND_NOT_SELECTED',
+      'no TF.js backend is active: call selectBackend() (src/model/backend.ts) before loading the face detector',
+    );
+  }
+  return backend;
+}
+
+/** Version of the installed @vladmandic/face-api package (its weight files), read from its package.json. */
+export function faceApiPackageVersion(): string {
+  const pkg = require('@vladmandic/face-api/package.json') as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 /**

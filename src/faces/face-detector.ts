@@ -1,43 +1,45 @@
 /**
- * Face detection + 68-point landmarks with @vladmandic/face-api (SSD MobileNet v1 + FaceLandmark68Net),
- * running on ldf's TF.js engine and backend (see src/faces/face-api-runtime.ts for the bundle choice and
- * the shared-engine check).
+ * Face detection + 68-point landmarks with face-api's SSD MobileNet v1 and FaceLandmark68Net weights
+ * (@vladmandic/face-api), run by ldf's own fused implementation of the two networks
+ * (src/faces/ssd-mobilenet-v1.ts, src/faces/landmark-net.ts; see src/faces/face-nets.ts) on ldf's TF.js
+ * engine and backend. face-api's own implementation stays available as the reference
+ * (`load({ implementation: 'face-api' })`, src/faces/face-api-nets.ts): the equivalence test
+ * (test/integration/faces/face-detector-equivalence.test.ts) checks that both give the same faces.
  *
  * Pipeline of detect(), all in frame pixels at the API:
  *  1. The frame is padded (zeros, bottom / right) to a square and area-averaged down to the SSD's fixed
  *     512x512 input in TypeScript (src/faces/resample-region.ts): an anti-aliased downscale, and the full
  *     frame is never uploaded as a tensor. Same geometry as face-api's own preprocessing (pad to square,
  *     bilinear resize), which aliases on 1080p frames.
- *  2. SSD MobileNet v1 + non-max suppression (face-api, IoU 0.5). Boxes are mapped back to frame pixels and
- *     clipped to the frame; then filtered (minConfidence, minFacePx), ordered (score desc, then x, then y)
- *     and cut to maxFaces, so landmarks are computed only for faces that are returned.
- *  3. Landmarks: each box is cut out of the full-resolution frame the way face-api does it (box content
- *     centred in a square, zero bars on the short side) straight at the landmark net's 112x112 input, and
- *     all faces of the frame go through the net as one batch.
+ *  2. SSD MobileNet v1 + non-max suppression (face-api's algorithm, IoU 0.5). Boxes are mapped back to frame
+ *     pixels and clipped to the frame; then filtered (minConfidence, minFacePx), ordered (score desc, then x,
+ *     then y) and cut to maxFaces, so landmarks are computed only for faces that are returned.
+ *  3. Landmarks (unless `landmarks: false`): each box is cut out of the full-resolution frame the way
+ *     face-api does it (box content centred in a square, zero bars on the short side) straight at the
+ *     landmark net's 112x112 input, and all faces of the frame go through the net as one batch.
+ *
+ * Cost on the wasm backend (2 threads, a 1920x1080 frame): about 15 ms for step 1, the SSD forward pass
+ * dominates the rest (~3 GMACs at 512x512, one fused kernel per layer); landmarks add a few ms per face.
+ * face-api's own SSD pipeline needs ~1.5x as long (separate BN / bias / ReLU6 kernels, a per-pair
+ * `arraySync()` in its non-max suppression).
  *
  * The SSD input size is not configurable: face-api's SSD has its 5118 anchor boxes baked into the weights
  * for a 512x512 input, so a 1080p frame is reduced 3.75x. Measured on the demo photos pasted small into a
  * black 1920x1080 frame: faces of 45-60 px (min box side) are still all found, recall drops below ~45 px
- * (about 12 px in the SSD input). Finding smaller faces would need tiling (one SSD pass, ~130 ms, per tile).
- * Batching frames brings nothing on wasm (4 frames in one SSD batch cost as much as 4 single passes, and
- * face-api's locateFaces only decodes batch item 0), hence no detectBatch().
+ * (about 12 px in the SSD input). Finding smaller faces would need tiling (one SSD pass per tile).
+ * Batching frames brings nothing on wasm (4 frames in one SSD batch cost as much as 4 single passes),
+ * hence no detectBatch().
  *
  * Every tensor is freed before detect() returns (the integration test checks tf.memory().numTensors).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  faceApiModelDir,
-  LANDMARK_INPUT_PX,
-  loadFaceApi,
-  loadFaceApiWeights,
-  SSD_INPUT_PX,
-  type FaceApiDetection,
-  type FaceApiFaceLandmark68Net,
-  type FaceApiSsdMobilenetv1,
-} from './face-api-runtime.js';
+import { faceApiModelDir, faceApiPackageVersion, assertBackendSelected } from './face-api-runtime.js';
+import { loadFaceApiNets } from './face-api-nets.js';
+import { loadFusedNets, type FaceNets, type FaceNetsImplementation } from './face-nets.js';
 import { FacesError } from './faces-error.js';
+import { LANDMARK_NET_INPUT_SIZE } from './landmark-net.js';
 import { resampleRegion } from './resample-region.js';
 import { assertRgbFrame, type FaceBox, type RgbFrame } from './rgb-frame.js';
+import { SSD_INPUT_SIZE } from './ssd-mobilenet-v1.js';
 
 export type { FaceBox, RgbFrame } from './rgb-frame.js';
 
@@ -52,6 +54,7 @@ export interface DetectedFace {
   /**
    * The 68 iBUG / dlib points in frame pixels: 0-16 jaw, 17-21 and 22-26 eyebrows, 27-35 nose,
    * 36-41 and 42-47 eyes, 48-67 mouth. Points may fall slightly outside the box (or the frame).
+   * Empty when detect() ran with `landmarks: false` (the landmark net is then skipped).
    */
   landmarks: LandmarkPoint[];
 }
@@ -63,6 +66,12 @@ export interface DetectOptions {
   minFacePx?: number;
   /** Most faces returned (the highest scores), a positive integer. Default 10. */
   maxFaces?: number;
+  /**
+   * Compute the 68 landmarks of every returned face. Default true. false skips the landmark net entirely
+   * (every face then has `landmarks: []`); boxes and scores are the same either way. Scanning only needs
+   * the boxes.
+   */
+  landmarks?: boolean;
 }
 
 export interface FaceDetectorLoadOptions {
@@ -72,6 +81,11 @@ export interface FaceDetectorLoadOptions {
    * installed @vladmandic/face-api package.
    */
   modelDir?: string;
+  /**
+   * Which implementation runs the networks: `fused` (default, ldf's fast forward passes) or `face-api`
+   * (face-api's own networks: the reference the fused path is tested against; slower, for debugging).
+   */
+  implementation?: FaceNetsImplementation;
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
@@ -82,99 +96,72 @@ export const MIN_CONFIDENCE_FLOOR = 0.01;
 /** SSD non-max suppression keeps at most this many boxes (before the minFacePx / maxFaces filters). */
 const SSD_MAX_RESULTS = 100;
 
-const SSD_WEIGHTS = 'ssd_mobilenetv1_model';
-const LANDMARK_WEIGHTS = 'face_landmark_68_model';
-
 interface ResolvedOptions {
   minConfidence: number;
   minFacePx: number;
   maxFaces: number;
+  landmarks: boolean;
 }
 
 export class FaceDetector {
   /** Name of the TF.js backend the detector was loaded on (its weights live there). */
   readonly backend: string;
-  /** @vladmandic/face-api version. */
+  /** @vladmandic/face-api version (the package the weights come from). */
   readonly faceApiVersion: string;
+  /** Which implementation runs the networks (see FaceDetectorLoadOptions.implementation). */
+  readonly implementation: FaceNetsImplementation;
 
-  private ssd: FaceApiSsdMobilenetv1 | undefined;
-  private landmarkNet: FaceApiFaceLandmark68Net | undefined;
+  private nets: FaceNets | undefined;
 
-  private constructor(
-    ssd: FaceApiSsdMobilenetv1,
-    landmarkNet: FaceApiFaceLandmark68Net,
-    backend: string,
-    faceApiVersion: string,
-  ) {
-    this.ssd = ssd;
-    this.landmarkNet = landmarkNet;
+  private constructor(nets: FaceNets, backend: string, faceApiVersion: string) {
+    this.nets = nets;
+    this.implementation = nets.implementation;
     this.backend = backend;
     this.faceApiVersion = faceApiVersion;
   }
 
   /**
-   * Loads face-api (once per process, Node's require cache) and a fresh pair of networks with their
-   * weights on the active TF.js backend. Call selectBackend() (src/model/backend.ts) first; the detector
-   * must then be used on that backend. Each instance owns its weights (~180 tensors, ~7 MB): dispose() it.
+   * Loads the two networks with face-api's weights on the active TF.js backend. Call selectBackend()
+   * (src/model/backend.ts) first; the detector must then be used on that backend. Each instance owns its
+   * weights (~100 tensors, ~7 MB): dispose() it.
    *
-   * @throws FacesError BACKEND_NOT_SELECTED, ENGINE_MISMATCH, FACE_MODEL_LOAD_FAILED (see loadFaceApi).
+   * @throws FacesError BACKEND_NOT_SELECTED, FACE_MODEL_LOAD_FAILED (and, for the `face-api`
+   *   implementation, ENGINE_MISMATCH: see loadFaceApi), INVALID_OPTIONS for an unknown implementation.
    */
   static async load(options: FaceDetectorLoadOptions = {}): Promise<FaceDetector> {
-    const faceapi = loadFaceApi();
-    const modelDir = options.modelDir ?? faceApiModelDir();
-    const ssd = new faceapi.SsdMobilenetv1();
-    const landmarkNet = new faceapi.FaceLandmark68Net();
-    const loaded: tf.NamedTensorMap[] = [];
-    try {
-      for (const [net, name] of [
-        [ssd, SSD_WEIGHTS],
-        [landmarkNet, LANDMARK_WEIGHTS],
-      ] as const) {
-        const weights = await loadFaceApiWeights(modelDir, name);
-        loaded.push(weights);
-        try {
-          // Takes the tensors it needs and disposes the rest of the map.
-          net.loadFromWeightMap(weights);
-        } catch (cause) {
-          const message = `face-api rejected the weights '${name}': ${messageOf(cause)}`;
-          throw new FacesError('FACE_MODEL_LOAD_FAILED', message, { cause });
-        }
-      }
-    } catch (e) {
-      for (const weights of loaded) tf.dispose(Object.values(weights).filter((t) => !t.isDisposed));
-      throw e;
+    const implementation = options.implementation ?? 'fused';
+    if (implementation !== 'fused' && implementation !== 'face-api') {
+      throw new FacesError('INVALID_OPTIONS', `unknown detector implementation '${String(implementation)}'`);
     }
-    return new FaceDetector(ssd, landmarkNet, tf.getBackend(), faceapi.version);
+    const backend = assertBackendSelected();
+    const modelDir = options.modelDir ?? faceApiModelDir();
+    const nets = implementation === 'fused' ? await loadFusedNets(modelDir) : await loadFaceApiNets(modelDir);
+    return new FaceDetector(nets, backend, faceApiPackageVersion());
   }
 
   /**
-   * Finds the faces in one RGB24 frame, with 68 landmarks each. Result order is stable: score descending,
-   * then box x, then box y (ascending).
+   * Finds the faces in one RGB24 frame, with 68 landmarks each (unless `landmarks: false`). Result order is
+   * stable: score descending, then box x, then box y (ascending).
    *
    * @throws FacesError INVALID_FRAME, INVALID_OPTIONS, DETECTOR_DISPOSED.
    */
   async detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const opts = resolveOptions(options);
     assertRgbFrame(frame);
-    const { ssd, landmarkNet } = this.nets();
+    const nets = this.liveNets();
 
     // 1. SSD input: the frame padded to a square (bottom / right), area-averaged to 512x512.
     const side = Math.max(frame.width, frame.height);
-    const ssdPixels = resampleRegion(frame, { x: 0, y: 0, width: side, height: side }, SSD_INPUT_PX, SSD_INPUT_PX);
-    const ssdInput = tf.tensor3d(new Float32Array(ssdPixels), [SSD_INPUT_PX, SSD_INPUT_PX, 3], 'float32');
-    let detections: FaceApiDetection[];
-    try {
-      detections = await ssd.locateFaces(ssdInput, {
-        // face-api requires a value in (0, 1); the exact threshold is applied below.
-        minConfidence: Math.min(opts.minConfidence, 0.999),
-        maxResults: SSD_MAX_RESULTS,
-      });
-    } finally {
-      ssdInput.dispose();
-    }
+    const ssdPixels = resampleRegion(frame, { x: 0, y: 0, width: side, height: side }, SSD_INPUT_SIZE, SSD_INPUT_SIZE);
+    const detections = await nets.locateFaces(ssdPixels, {
+      // face-api's rule is score > minConfidence, with minConfidence in (0, 1); the exact threshold
+      // (score >= minConfidence) is applied below.
+      minConfidence: Math.min(opts.minConfidence, 0.999),
+      maxResults: SSD_MAX_RESULTS,
+    });
 
     // 2. Back to frame pixels, filter, order, cut.
-    const toFrame = side / SSD_INPUT_PX;
+    const toFrame = side / SSD_INPUT_SIZE;
     const faces: Array<{ box: FaceBox; score: number }> = [];
     for (const d of detections) {
       const box = clipToFrame(
@@ -188,49 +175,39 @@ export class FaceDetector {
     faces.sort((a, b) => b.score - a.score || a.box.x - b.box.x || a.box.y - b.box.y);
     faces.splice(opts.maxFaces);
     if (faces.length === 0) return [];
+    if (!opts.landmarks) return faces.map(({ box, score }) => ({ box, score, landmarks: [] }));
 
     // 3. Landmarks, one batch for the frame.
+    const S = LANDMARK_NET_INPUT_SIZE;
     const regions = faces.map(({ box }) => landmarkRegion(box));
-    const inputs = faces.map(({ box }, i) => {
-      const pixels = resampleRegion(frame, regions[i]!, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, {
+    const crops = faces.map(({ box }, i) =>
+      resampleRegion(frame, regions[i]!, S, S, {
         x0: Math.round(box.x),
         y0: Math.round(box.y),
         x1: Math.round(box.x + box.width),
         y1: Math.round(box.y + box.height),
-      });
-      return tf.tensor3d(new Float32Array(pixels), [LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3], 'float32');
-    });
-    let landmarks;
-    try {
-      landmarks = await landmarkNet.detectLandmarks(inputs);
-    } finally {
-      tf.dispose(inputs);
-    }
+      }),
+    );
+    const landmarks = await nets.detectLandmarks(crops);
     return faces.map(({ box, score }, i) => {
       const region = regions[i]!;
-      const k = region.width / LANDMARK_INPUT_PX;
-      const points = landmarks[i]?.positions ?? [];
-      return {
-        box,
-        score,
-        landmarks: points.map((p): LandmarkPoint => [region.x + p.x * k, region.y + p.y * k]),
-      };
+      const k = region.width / S;
+      const points = landmarks[i] ?? new Float64Array(0);
+      const out: LandmarkPoint[] = [];
+      for (let p = 0; p + 1 < points.length; p += 2) out.push([region.x + points[p]! * k, region.y + points[p + 1]! * k]);
+      return { box, score, landmarks: out };
     });
   }
 
   /** Frees the networks' weights. Idempotent; detect() afterwards throws DETECTOR_DISPOSED. */
   dispose(): void {
-    this.ssd?.dispose(false);
-    this.landmarkNet?.dispose(false);
-    this.ssd = undefined;
-    this.landmarkNet = undefined;
+    this.nets?.dispose();
+    this.nets = undefined;
   }
 
-  private nets(): { ssd: FaceApiSsdMobilenetv1; landmarkNet: FaceApiFaceLandmark68Net } {
-    if (this.ssd === undefined || this.landmarkNet === undefined) {
-      throw new FacesError('DETECTOR_DISPOSED', 'this FaceDetector has been disposed');
-    }
-    return { ssd: this.ssd, landmarkNet: this.landmarkNet };
+  private liveNets(): FaceNets {
+    if (this.nets === undefined) throw new FacesError('DETECTOR_DISPOSED', 'this FaceDetector has been disposed');
+    return this.nets;
   }
 }
 
@@ -238,6 +215,7 @@ function resolveOptions(options: DetectOptions): ResolvedOptions {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const minFacePx = options.minFacePx ?? DEFAULT_MIN_FACE_PX;
   const maxFaces = options.maxFaces ?? DEFAULT_MAX_FACES;
+  const landmarks = options.landmarks ?? true;
   if (typeof minConfidence !== 'number' || !(minConfidence >= MIN_CONFIDENCE_FLOOR && minConfidence <= 1)) {
     throw new FacesError(
       'INVALID_OPTIONS',
@@ -250,7 +228,10 @@ function resolveOptions(options: DetectOptions): ResolvedOptions {
   if (!Number.isInteger(maxFaces) || maxFaces < 1) {
     throw new FacesError('INVALID_OPTIONS', `maxFaces must be a positive integer, got ${String(maxFaces)}`);
   }
-  return { minConfidence, minFacePx, maxFaces };
+  if (typeof landmarks !== 'boolean') {
+    throw new FacesError('INVALID_OPTIONS', `landmarks must be a boolean, got ${String(landmarks)}`);
+  }
+  return { minConfidence, minFacePx, maxFaces, landmarks };
 }
 
 /** `box` clipped to the frame, or undefined when nothing of it is left. */
@@ -267,8 +248,4 @@ function clipToFrame(box: FaceBox, frame: RgbFrame): FaceBox | undefined {
 function landmarkRegion(box: FaceBox): FaceBox {
   const side = Math.max(box.width, box.height);
   return { x: box.x + (box.width - side) / 2, y: box.y + (box.height - side) / 2, width: side, height: side };
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -26,7 +26,10 @@ export interface RgbImage {
 
 /** What scanning needs to find faces; the face-api detector implements it. */
 export interface FaceFinder {
-  detect(frame: RgbImage, options: { minConfidence: number; minFacePx: number; maxFaces: number }): Promise<FoundFace[]>;
+  detect(
+    frame: RgbImage,
+    options: { minConfidence: number; minFacePx: number; maxFaces: number; landmarks: boolean },
+  ): Promise<FoundFace[]>;
 }
 
 /** The crop function (src/faces/crop-face.ts), passed in so scanning and training share one. */
@@ -192,6 +195,8 @@ export async function scanFile(
         minConfidence: settings.minConfidence,
         minFacePx: settings.minFacePx,
         maxFaces: settings.maxFaces,
+        // The crop needs only the box: the landmark net is skipped.
+        landmarks: false,
       });
       timings.detectMs += performance.now() - d;
       const c = performance.now();

@@ -66,8 +66,8 @@ export interface ReadFramesOptions {
  * Strategy:
  * - `count` / `every`: sparse reads planned by planSparseReads (accurate input seek per GOP group,
  *   then a select filter), so sparse samples never decode the whole file and samples inside one GOP
- *   never re-decode it. Each sample gets the first frame at or after its time; samples that fall in
- *   the last frame interval get the last frame.
+ *   never re-decode it. Each sample gets the frame on screen at its time (exact for constant frame
+ *   rate; see sparse-read-plan.ts for variable frame rate) and reports that frame's real pts.
  * - `fps`: one ffmpeg process with `-vf fps=...`; each grid time start + k / fps gets the frame on
  *   screen at that time, and reports the grid time as its timestamp.
  * - `keyframes`: one process with `-skip_frame nokey` (key frames only are decoded); timestamps are
@@ -106,12 +106,11 @@ export async function* readFrames(filePath: string, options: ReadFramesOptions):
       nextIndex: 0,
     };
 
-    const mode = options.sampling.mode;
     if (media.isStillImage) {
       yield* readSparse(context, [0]);
     } else if (options.sampling.mode === 'fps') {
       yield* readFpsGrid(context, options.sampling.fps);
-    } else if (mode === 'keyframes') {
+    } else if (options.sampling.mode === 'keyframes') {
       yield* readKeyframes(context);
     } else {
       yield* readSparse(context, plannedSampleTimes(media, options) ?? []);

@@ -45,7 +45,8 @@ async function codeOf(f: () => Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('FaceDetector runtime', () => {
-  it("runs face-api on ldf's TF.js engine and wasm backend", () => {
+  it("runs on ldf's TF.js engine and wasm backend (face-api, the reference implementation, too)", () => {
+    expect(detector.implementation).toBe('fused');
     const faceapi = loadFaceApi();
     expect(faceapi.tf.engine()).toBe(tf.engine());
     expect(faceapi.tf.Tensor).toBe(tf.Tensor);
@@ -124,6 +125,14 @@ describe('FaceDetector.detect on the face-api demo photos', () => {
     expect(await detector.detect(samples[4]!, { maxFaces: 1 })).toEqual(base.slice(0, 1));
   });
 
+  it('landmarks: false skips the landmark net: same boxes and scores, no landmarks', async () => {
+    for (const index of [1, 5]) {
+      const withLandmarks = detections[index - 1]!;
+      const without = await detector.detect(samples[index - 1]!, { landmarks: false });
+      expect(without).toEqual(withLandmarks.map((f) => ({ ...f, landmarks: [] })));
+    }
+  });
+
   it('finds no face in blank frames', async () => {
     expect(await detector.detect(solidFrame(1920, 1080, [128, 128, 128]))).toEqual([]);
     expect(await detector.detect(solidFrame(640, 480, [128, 128, 128]), { minConfidence: 0.1 })).toEqual([]);
@@ -171,6 +180,7 @@ describe('FaceDetector resources and errors', () => {
       { minFacePx: Number.POSITIVE_INFINITY },
       { maxFaces: 0 },
       { maxFaces: 2.5 },
+      { landmarks: 'no' as unknown as boolean },
     ];
     for (const options of bad) expect(await codeOf(() => detector.detect(frame, options))).toBe('INVALID_OPTIONS');
     expect(await codeOf(() => detector.detect({ ...frame, height: 31 }))).toBe('INVALID_FRAME');
