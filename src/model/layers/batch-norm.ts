@@ -15,10 +15,12 @@ export function batchNorm(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.T
     const movingVariance = ctx.param('variance', [c], ONES) as tf.Tensor1D;
     if (ctx.training) {
       const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      // Kept past the gradient tape's tidy; the trainer folds them into the moving statistics and disposes them.
       ctx.bnObservations.push({
-        name: ctx.fullName(''),
-        mean: mean as tf.Tensor1D,
-        variance: variance as tf.Tensor1D,
+        name: ctx.fullName('').replace(/\.$/, ''),
+        mean: tf.keep(mean) as tf.Tensor1D,
+        variance: tf.keep(variance) as tf.Tensor1D,
+        count: x.shape[0] * x.shape[1] * x.shape[2],
       });
       return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPSILON);
     }

@@ -29,9 +29,13 @@ export class MacCounter {
 
 /** Batch-norm statistics observed in a training-mode pass, for the caller to fold into the moving averages. */
 export interface BatchNormObservation {
+  /** The batch norm's scope, e.g. `local.s0.conv.dw.bn`. */
   name: string;
   mean: tf.Tensor1D;
+  /** Biased (population) variance of the batch. */
   variance: tf.Tensor1D;
+  /** Values per channel the statistics were computed over (N * H * W). */
+  count: number;
 }
 
 export const BN_EPSILON = 1e-5;
