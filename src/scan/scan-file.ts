@@ -1,16 +1,13 @@
-import { stat } from 'node:fs/promises';
 import type { LdfnetModel } from '../model/ldfnet-model.js';
 import type { FaceResult, FileResult, MediaSummary, StageTimings, TrackResult } from '../report/scan-report.js';
 import { verdictFor, type VerdictThresholds } from '../report/verdicts.js';
 import type { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
-import { readFrames } from '../video/frame-reader.js';
 import type { MediaInfo } from '../video/media-info.js';
-import { probeMedia } from '../video/probe.js';
+import { inProcessOpener, type FrameRequest, type MediaOpener, type OpenedMedia } from '../video/media-opener.js';
 import { computeSampleTimes, type SamplingSpec } from '../video/sample-times.js';
 import { aggregateScores, type AggregateOptions } from './aggregate-scores.js';
 import { fileSha256 } from './file-sha256.js';
 import { linkTracks } from './link-tracks.js';
-import { prefetch } from './prefetch.js';
 
 /** A face as the detector reports it (frame pixels). */
 export interface FoundFace {
@@ -41,6 +38,8 @@ export interface ScanContext {
   detector: FaceFinder;
   crop: CropFunction;
   ffmpeg: FfmpegAdapter;
+  /** Probes and decodes files; default: in this thread with `ffmpeg` (a DecodePool decodes in a thread of its own). */
+  opener?: MediaOpener | undefined;
 }
 
 export interface ScanSettings {
@@ -122,6 +121,17 @@ interface PendingFace {
   detectionScore: number;
 }
 
+/** The frames a scan asks the decoder for. */
+export function frameRequestOf(settings: ScanSettings): FrameRequest {
+  return {
+    sampling: settings.sampling,
+    startMs: settings.startMs,
+    endMs: settings.endMs,
+    maxFrames: settings.maxFrames,
+    maxSidePx: settings.maxSidePx ?? DEFAULT_MAX_SIDE_PX,
+  };
+}
+
 /**
  * Scans one file: probe, sample frames, find faces, crop, score, link
  * faces into tracks, aggregate, decide. Never throws for a problem with the
@@ -136,6 +146,27 @@ export async function scanFile(
   fileIndex = 0,
   emit: ScanEventListener = () => {},
 ): Promise<FileResult> {
+  const opener = ctx.opener ?? inProcessOpener(ctx.ffmpeg);
+  const opened = opener.open(path, frameRequestOf(settings), { signal: settings.signal });
+  return analyzeFile(opened, ctx, settings, { fileIndex, emit, sha256: fileSha256(path, settings.signal).catch(() => null) });
+}
+
+export interface AnalyzeOptions {
+  fileIndex?: number;
+  emit?: ScanEventListener;
+  /** The file's sha256 (computed alongside; null when it could not be read). */
+  sha256?: Promise<string | null>;
+}
+
+/**
+ * The analysis half of scanFile, for a file whose probing and decoding
+ * have already started (possibly ahead of time, in another thread): takes
+ * its frames in order and does everything else here. Closes `opened`.
+ */
+export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, settings: ScanSettings, options: AnalyzeOptions = {}): Promise<FileResult> {
+  const path = opened.path;
+  const fileIndex = options.fileIndex ?? 0;
+  const emit = options.emit ?? ((): void => {});
   const started = performance.now();
   const timings: StageTimings = { probeMs: 0, decodeMs: 0, detectMs: 0, cropMs: 0, classifyMs: 0, totalMs: 0 };
   const result: FileResult = {
@@ -154,12 +185,11 @@ export async function scanFile(
     timings,
   };
   emit({ type: 'file-start', path, fileIndex });
-  const hashing = fileSha256(path, settings.signal).catch(() => null);
+  opened.onWarning((message) => emit({ type: 'warning', path, fileIndex, message }));
   try {
-    let t = performance.now();
-    const media = await probeMedia(path, { adapter: ctx.ffmpeg, signal: settings.signal });
-    timings.probeMs = performance.now() - t;
-    result.sizeBytes = (await stat(path)).size;
+    const { media, probeMs, sizeBytes } = await opened.probed;
+    timings.probeMs = probeMs;
+    result.sizeBytes = sizeBytes;
     emit({ type: 'frames-planned', path, fileIndex, frames: plannedFrames(media, settings) });
 
     const faces: PendingFace[] = [];
@@ -174,20 +204,10 @@ export async function scanFile(
       timings.classifyMs += performance.now() - c;
     };
 
-    const frames = readFrames(path, {
-      sampling: settings.sampling,
-      startMs: settings.startMs,
-      endMs: settings.endMs,
-      maxFrames: settings.maxFrames,
-      maxSidePx: settings.maxSidePx ?? DEFAULT_MAX_SIDE_PX,
-      mediaInfo: media,
-      adapter: ctx.ffmpeg,
-      signal: settings.signal,
-      onWarning: (w) => emit({ type: 'warning', path, fileIndex, message: w.message }),
-    });
-    t = performance.now();
-    for await (const frame of prefetch(frames, 1)) {
+    let t = performance.now();
+    for await (const frame of opened.frames()) {
       timings.decodeMs += performance.now() - t;
+      if (settings.signal?.aborted === true) throw Object.assign(new Error('aborted'), { code: 'ABORTED' });
       if (result.media === null) result.media = mediaSummary(media, frame.width, frame.height);
       const frameIndex = result.framesSampled++;
       const d = performance.now();
@@ -229,8 +249,10 @@ export async function scanFile(
     result.worstTrackId = null;
     result.tracks = [];
     result.error = errorInfo(error, path);
+  } finally {
+    opened.close();
   }
-  result.sha256 = await hashing;
+  result.sha256 = (await options.sha256) ?? null;
   timings.totalMs = performance.now() - started;
   emit({ type: 'file-done', path, fileIndex, result });
   return result;
