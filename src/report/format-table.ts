@@ -1,3 +1,4 @@
+import { formatSummary } from './format-summary.js';
 import type { ScanReport } from './scan-report.js';
 import type { Verdict } from './verdicts.js';
 
@@ -23,7 +24,8 @@ function pad(text: string, width: number, right = false): string {
 
 /**
  * The human-readable result table: one row per file (verdict, score,
- * frames, faces, tracks, time), errors as one line each, and a summary line.
+ * frames, faces, tracks, time), errors and folder problems as one line each,
+ * and the summary (src/report/format-summary.ts).
  */
 export function formatTable(report: ScanReport, colorize: Colorize = plain): string {
   const header = ['FILE', 'VERDICT', 'SCORE', 'FRAMES', 'FACES', 'TRACKS', 'TIME'];
@@ -43,9 +45,11 @@ export function formatTable(report: ScanReport, colorize: Colorize = plain): str
   const out = [colorize('header', line(header)), ...rows.map(line)];
 
   const problems = report.files.filter((f) => f.error !== null);
-  if (problems.length > 0) {
+  const folderProblems = report.problems;
+  if (problems.length > 0 || folderProblems.length > 0) {
     out.push('');
     for (const f of problems) out.push(colorize('error', `error: ${f.path}: ${f.error!.message} [${f.error!.code}]`));
+    for (const p of folderProblems) out.push(colorize(p.severity === 'error' ? 'error' : 'dim', `${p.severity}: ${p.path}: ${p.message} [${p.code}]`));
   }
   const worst = report.files.filter((f) => f.verdict === 'fake' || f.verdict === 'uncertain');
   for (const f of worst) {
@@ -59,11 +63,6 @@ export function formatTable(report: ScanReport, colorize: Colorize = plain): str
       );
     }
   }
-  const s = report.summary;
-  const counts = (['fake', 'uncertain', 'real', 'no-face', 'error'] as const)
-    .filter((v) => s.byVerdict[v] > 0)
-    .map((v) => `${s.byVerdict[v]} ${v}`)
-    .join(', ');
-  out.push('', `${s.files} file${s.files === 1 ? '' : 's'}: ${counts || 'nothing scanned'}; ${formatMs(s.totalMs)}; model ${report.model.id}`);
+  out.push('', ...formatSummary(report));
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,12 @@
 import type { AggregateRule } from '../scan/aggregate-scores.js';
 import type { FailOn, Verdict, VerdictThresholds } from './verdicts.js';
 
-export const SCAN_REPORT_VERSION = 1;
+/**
+ * Version 2 added inputs (folders, globs, shard), skipped, problems,
+ * stopped, merged and the batch summary fields; version 1 reports are read
+ * and upgraded (src/report/load-report.ts).
+ */
+export const SCAN_REPORT_VERSION = 2;
 
 export interface ReportBox {
   x: number;
@@ -105,6 +110,64 @@ export interface ScanOptions {
   batchSize: number;
 }
 
+/** A file found in a folder whose content is not media: left out, not an error. */
+export interface SkippedFile {
+  path: string;
+  /** NOT_MEDIA (content is not a video or image ffprobe reads) or EMPTY (zero bytes, no media extension). */
+  reason: string;
+}
+
+/** Something found while walking folders (not a file's own failure). */
+export interface InputProblem {
+  path: string;
+  /** DIR_UNREADABLE (error: files may have been missed), SYMLINK_LOOP, BROKEN_SYMLINK (warnings). */
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ShardSpec {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** What was asked to be scanned. */
+export interface ReportInputs {
+  /** Files and folders as given on the command line. */
+  paths: string[];
+  include: string[];
+  exclude: string[];
+  /** --ext, lower case without dots; null: media recognised by extension or content. */
+  extensions: string[] | null;
+  shard: ShardSpec | null;
+}
+
+export interface ScanSummary {
+  /** Files in the report (scanned now or resumed). */
+  files: number;
+  byVerdict: Record<Verdict, number>;
+  flagged: number;
+  /** Files that failed plus folder problems of severity error. */
+  errors: number;
+  /** Error codes of failed files and folder problems (errors and warnings), with their counts. */
+  byErrorCode: Record<string, number>;
+  skipped: number;
+  problems: number;
+  /** Files whose result was reused from an earlier run (--resume). */
+  resumed: number;
+  /** Wall time of the run (of all merged runs, summed). */
+  totalMs: number;
+  /** Over the files scanned (not resumed) in that time; null when none were. */
+  throughput: { filesPerMinute: number | null; framesPerSecond: number | null };
+}
+
+export interface MergedFrom {
+  createdAt: string;
+  shard: ShardSpec | null;
+  files: number;
+}
+
 export interface ScanReport {
   schemaVersion: typeof SCAN_REPORT_VERSION;
   kind: 'ldf.scan-report';
@@ -120,12 +183,14 @@ export interface ScanReport {
   };
   backend: { name: string; threads: number; simd: boolean };
   options: ScanOptions;
+  inputs: ReportInputs;
+  /** In scan order: the command-line order, folders walked in name order. */
   files: FileResult[];
-  summary: {
-    files: number;
-    byVerdict: Record<Verdict, number>;
-    flagged: number;
-    errors: number;
-    totalMs: number;
-  };
+  skipped: SkippedFile[];
+  problems: InputProblem[];
+  /** The run ended before every file was scanned. */
+  stopped: { reason: 'max-errors' | 'interrupted'; unscanned: number } | null;
+  /** Set by `ldf report merge`: the reports joined (and whether their models or options differed). */
+  merged: { reports: MergedFrom[]; mixed: boolean } | null;
+  summary: ScanSummary;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -9,12 +9,19 @@ export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.u
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const cache = new Map<string, ValidateFunction>();
 
-/** A compiled validator for `schemas/<file>`; compiled once per process. */
+/**
+ * A compiled validator for `schemas/<file>`; compiled once per process. The
+ * other schemas in schemas/ are known to it, so a schema may refer to
+ * another by file name (`scan-report.schema.json#/$defs/file`).
+ */
 export function schemaValidator(file: string): ValidateFunction {
   let validate = cache.get(file);
   if (validate === undefined) {
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     addFormats(ajv);
+    for (const other of readdirSync(SCHEMAS_DIR)) {
+      if (other !== file && other.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMAS_DIR}${other}`, 'utf8')) as object);
+    }
     validate = ajv.compile(JSON.parse(readFileSync(`${SCHEMAS_DIR}${file}`, 'utf8')) as object);
     cache.set(file, validate);
   }
