@@ -4,16 +4,20 @@ export const EXIT = {
   OK: 0,
   /** Something reached --fail-on. */
   FLAGGED: 1,
-  /** Any error: a file failed, bad usage, a broken model. */
+  /** Any error: a file failed, a folder could not be read, bad usage, a broken model, --max-errors reached. */
   ERROR: 2,
   /** Nothing to scan. */
   NOTHING: 3,
+  /** Stopped by Ctrl-C (SIGINT), as shells report it (128 + 2). */
+  INTERRUPTED: 130,
 } as const;
 
 export const EXIT_CODES_HELP = [
   'EXIT CODES',
-  '  0  nothing flagged',
-  '  1  a verdict reached --fail-on',
-  '  2  an error (a file could not be scanned, bad usage, a broken model); outranks 1',
-  '  3  nothing to scan',
+  '  0    nothing flagged',
+  '  1    a verdict reached --fail-on',
+  '  2    an error (a file could not be scanned, an unreadable folder, bad usage, a broken model,',
+  '       --max-errors reached); outranks 1',
+  '  3    nothing to scan',
+  '  130  interrupted (Ctrl-C); with --output the journal keeps every finished file for --resume',
 ].join('\n');

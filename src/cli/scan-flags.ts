@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { AGGREGATE_RULES, type AggregateRule } from '../scan/aggregate-scores.js';
 import { FAIL_ON } from '../report/verdicts.js';
@@ -63,6 +64,65 @@ export const scanFlags = {
   'ffmpeg-path': Flags.string({ description: 'ffmpeg binary to use (else FFMPEG_PATH, the PATH, then the bundled one).', helpGroup: 'FFMPEG' }),
   'ffprobe-path': Flags.string({ description: 'ffprobe binary to use (else FFPROBE_PATH, the PATH, then the bundled one).', helpGroup: 'FFMPEG' }),
 };
+
+/**
+ * Files in flight by default: one analysed (inference, on this thread, with
+ * the wasm backend's threads) while the others are probed and decoded ahead
+ * by ffmpeg. Two already overlap decoding with inference; a third helps
+ * only when there are cores to spare for ffmpeg. Capped at 4: more only
+ * holds more decoded frames.
+ */
+export function defaultConcurrency(cores: number = availableParallelism()): number {
+  return Math.min(4, Math.max(2, Math.floor(cores / 2) + 1));
+}
+
+/** The flags of batch scanning: what to pick from folders, how many files in flight, resuming, sharding. */
+export const batchFlags = {
+  include: Flags.string({
+    description: 'Scan only files (found in folders) whose path relative to the folder matches GLOB; repeatable. "*.mp4" matches names at any depth, "2024/**/*.mov" whole paths.',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup: 'INPUT',
+  }),
+  exclude: Flags.string({
+    description: 'Leave out files and folders matching GLOB (as --include); repeatable.',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup: 'INPUT',
+  }),
+  ext: Flags.string({
+    description: 'Only files with these extensions, comma-separated (e.g. mp4,mov,jpg). Default: known media extensions, and other files whose content ffprobe recognises as video or image.',
+    helpGroup: 'INPUT',
+  }),
+  shard: Flags.string({
+    description: 'Scan share I of N (1-based) of the files, by a stable hash of each path relative to its folder; N jobs with I = 1..N cover every file once. auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, 0-based) or CI_NODE_INDEX (GitLab); auto takes both from CI_NODE_INDEX/CI_NODE_TOTAL.',
+    helpGroup: 'INPUT',
+  }),
+  concurrency: Flags.integer({
+    description: `Files in flight: one is analysed while the next N-1 are probed and decoded ahead. Output order does not depend on it. Default ${defaultConcurrency()} here (from the cores).`,
+    min: 1,
+    max: 64,
+    helpGroup: 'BATCH',
+  }),
+  resume: Flags.boolean({
+    description: 'Skip files whose sha256, model and options match a finished result in the --output report or its journal (after a kill or Ctrl-C).',
+    default: false,
+    helpGroup: 'BATCH',
+  }),
+  'max-errors': Flags.integer({ description: 'Stop after N files failed (exit 2; the report says how many were not scanned).', min: 1, helpGroup: 'BATCH' }),
+};
+
+/** --ext as a list of lower-case extensions without dots; null when not given. */
+export function parseExtFlag(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const list = value
+    .split(',')
+    .map((e) => e.trim().toLowerCase().replace(/^\./, ''))
+    .filter((e) => e !== '');
+  for (const e of list) if (!/^[a-z0-9]+$/.test(e)) throw new UsageError(`--ext: "${e}" is not a file extension (letters and digits, e.g. mp4)`);
+  if (list.length === 0) throw new UsageError('--ext needs at least one extension (e.g. --ext mp4,mov)');
+  return [...new Set(list)];
+}
 
 export class UsageError extends Error {
   readonly code = 'USAGE';

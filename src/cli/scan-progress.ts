@@ -3,12 +3,14 @@ import type { ScanEvent } from '../scan/scan-file.js';
 
 export interface ScanProgress {
   onEvent(event: ScanEvent): void;
+  /** A file done without being scanned (skipped as not media, or resumed). */
+  advance(): void;
   stop(): void;
 }
 
 /** Progress bars on stderr: frames of the current file, and files overall. Only on a TTY, never with --quiet. */
 export function createScanProgress(options: { totalFiles: number; enabled: boolean }): ScanProgress {
-  if (!options.enabled) return { onEvent: () => {}, stop: () => {} };
+  if (!options.enabled) return { onEvent: () => {}, advance: () => {}, stop: () => {} };
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
@@ -43,6 +45,9 @@ export function createScanProgress(options: { totalFiles: number; enabled: boole
         default:
           break;
       }
+    },
+    advance() {
+      files.increment();
     },
     stop() {
       multi.stop();

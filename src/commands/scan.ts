@@ -1,12 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { makeColorize } from '../cli/colors.js';
 import { decideExitCode } from '../cli/decide-exit-code.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
+import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../cli/render-report.js';
 import { createScanProgress } from '../cli/scan-progress.js';
-import { parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
 import { assertCropConvention, cropFace } from '../faces/crop-face.js';
 import { FaceDetector } from '../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
@@ -14,41 +14,63 @@ import { ModelError } from '../model/errors.js';
 import { LdfnetModel } from '../model/ldfnet-model.js';
 import { defaultModelDir } from '../model/model-registry.js';
 import { buildScanReport } from '../report/build-report.js';
-import { formatTable } from '../report/format-table.js';
-import type { FileResult, ScanOptions } from '../report/scan-report.js';
+import { ReportError } from '../report/report-error.js';
+import { journalPathFor, ReportJournal, SCAN_JOURNAL_VERSION, type JournalHeader } from '../report/report-journal.js';
+import { resultKey } from '../report/result-key.js';
+import { loadResumeIndex, type ResumeIndex } from '../report/resume-index.js';
+import type { FileResult, ReportInputs, ScanOptions, ScanReport } from '../report/scan-report.js';
 import { checkThresholds, type FailOn } from '../report/verdicts.js';
 import type { AggregateRule } from '../scan/aggregate-scores.js';
-import { scanFile, type ScanSettings } from '../scan/scan-file.js';
+import { discoverInputs } from '../scan/discover-inputs.js';
+import { GlobError } from '../scan/glob-match.js';
+import { scanBatch, type BatchRun } from '../scan/scan-batch.js';
+import type { ScanSettings } from '../scan/scan-file.js';
+import { parseShard, ShardError, shardOf, type Shard } from '../scan/shard.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { DecodePool } from '../video/decode-pool.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 
 export default class ScanCommand extends BaseCommand {
-  static override summary = 'Scan videos and images for forged faces.';
+  static override summary = 'Scan videos, images and folders of them for forged faces.';
 
   static override description = `Samples frames with ffmpeg, finds and crops the faces, scores each crop with LDFnet, links faces into people (tracks), and gives each file a verdict: real, uncertain or fake (bands from the model's thresholds), no-face when no usable face was found, error when the file could not be read. A file that fails is reported in one line and the others are still scanned.
 
-Inputs: any video ffprobe can read (mp4, mov, mkv, webm, avi, ...) and still images (jpg, png, webp). Put -- before paths that start with a dash.
+Inputs: files, and folders walked recursively in a stable order (names sorted). In folders, files with a media extension are scanned, and other files whose content ffprobe recognises as video or image; the rest is skipped (not an error). --ext, --include and --exclude narrow this. Symbolic links are followed; loops and dangling links are reported as warnings, unreadable folders as errors, and the scan goes on. Put -- before paths that start with a dash.
+
+Batches: one model serves every file; the next files are probed and decoded ahead (in a decoder thread, ffmpeg in child processes) while the current one runs inference (--concurrency). Results come in input order whatever the concurrency. With --output, every finished file is appended to FILE.journal.jsonl at once, and the final report is written atomically at the end (then the journal is removed): a killed or interrupted batch keeps its finished results, and --resume continues it. --shard splits a batch across CI jobs; \`ldf report merge\` joins their reports. See docs/ci.md.
+
+Formats: table (default), json (schemas/scan-report.schema.json), junit (JUnit XML: one test case per file; a file reaching --fail-on is a failure, an unreadable one an error).
 
 ${BaseCommand.exitCodesHelp}`;
 
   static override examples = [
     '<%= config.bin %> scan clip.mp4',
     '<%= config.bin %> scan --every 1s --format json --output report.json a.mp4 b.mov',
+    '<%= config.bin %> scan archive/ --exclude "tmp/**" --format json --output archive.json',
+    '<%= config.bin %> scan archive/ --output archive.json --resume',
+    '<%= config.bin %> scan media/ --shard 2/4 --format json --output shard-2.json',
+    '<%= config.bin %> scan media/ --format junit --output junit.xml --fail-on uncertain --max-errors 20',
     '<%= config.bin %> scan --fail-on uncertain --quiet -- -odd-name.mp4',
   ];
 
   static override strict = false;
 
   static override args = {
-    files: Args.string({ description: 'Video or image files to scan.', required: false }),
+    paths: Args.string({ description: 'Video or image files, and folders to scan recursively.', required: false }),
   };
 
   static override flags = {
     ...scanFlags,
+    ...batchFlags,
     ...modelFlag,
     ...backendFlags,
-    format: Flags.string({ description: 'Output format.', options: ['table', 'json'], default: 'table', helpGroup: 'OUTPUT' }),
-    output: Flags.string({ char: 'o', description: 'Write the output to FILE instead of stdout.', helpGroup: 'OUTPUT' }),
-    quiet: Flags.boolean({ char: 'q', description: 'Nothing on stderr: no progress bars, no per-file error lines.', default: false, helpGroup: 'OUTPUT' }),
+    format: Flags.string({ description: 'Output format.', options: [...REPORT_FORMATS], default: 'table', helpGroup: 'OUTPUT' }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Write the output to FILE instead of stdout (atomically, at the end), keeping a journal of finished files in FILE.journal.jsonl meanwhile.',
+      helpGroup: 'OUTPUT',
+    }),
+    quiet: Flags.boolean({ char: 'q', description: 'Nothing on stderr: no progress bars, no per-file error lines, no summary.', default: false, helpGroup: 'OUTPUT' }),
     'no-color': Flags.boolean({ description: 'No colour in the table (NO_COLOR is honoured too).', default: false, helpGroup: 'OUTPUT' }),
     'allow-untrained': Flags.boolean({
       description: 'Run with an untrained model (for testing the plumbing only).',
@@ -59,16 +81,33 @@ ${BaseCommand.exitCodesHelp}`;
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(ScanCommand);
-    const files = argv as string[];
+    const args = argv as string[];
     const started = performance.now();
+    const quiet = flags.quiet;
+    const say = (line: string): void => {
+      if (!quiet) process.stderr.write(`ldf: ${line}\n`);
+    };
 
     const sampling = parseSamplingFlags(flags);
     const minConfidence = parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
-    if (files.length === 0) {
-      if (!flags.quiet) process.stderr.write('ldf: nothing to scan (give one or more files)\n');
+    const extensions = parseExtFlag(flags.ext);
+    const shard = parseShardFlag(flags.shard);
+    const concurrency = flags.concurrency ?? defaultConcurrency();
+    const output = flags.output;
+    const format = flags.format as ReportFormat;
+    if (flags.resume && output === undefined) throw new UsageError('--resume needs --output FILE: the report (or its journal) to continue');
+    if (args.length === 0) {
+      say('nothing to scan (give one or more files or folders)');
       process.exitCode = EXIT.NOTHING;
       return;
     }
+
+    const include = flags.include ?? [];
+    const exclude = flags.exclude ?? [];
+    const discovery = await discoverGlobsChecked(args, { include, exclude, extensions });
+    for (const p of discovery.problems) say(`${p.severity === 'warning' ? 'warning: ' : ''}${p.path}: ${p.message} [${p.code}]`);
+    const entries = shard === null ? discovery.entries : discovery.entries.filter((e) => shardOf(e.shardKey, shard.count) === shard.index);
+    const inputs: ReportInputs = { paths: args, include, exclude, extensions, shard };
 
     const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
     const model = await LdfnetModel.load(flags.model ?? (await defaultModelDir()));
@@ -109,55 +148,172 @@ ${BaseCommand.exitCodesHelp}`;
         thresholds,
         batchSize: options.batchSize,
       };
+      const modelInfo: ScanReport['model'] = {
+        id: model.manifest.id,
+        version: model.manifest.version,
+        dir: model.dir ?? null,
+        trained: model.trained,
+        weightsSha256: model.manifest.weights.files.map((f) => f.sha256),
+      };
+      const backendInfo: ScanReport['backend'] = { name: backend.name, threads: backend.threads, simd: backend.simd };
+
+      // The journal (with --output) and what --resume may reuse.
+      let journal: ReportJournal | null = null;
+      let previous: ResumeIndex | null = null;
+      if (output !== undefined) {
+        const journalPath = journalPathFor(output);
+        if (flags.resume) {
+          previous = await loadResumeIndex(output, journalPath, resultKey(modelInfo, options));
+          if (previous.reportIgnored !== null && format === 'json') say(`warning: ${previous.reportIgnored}: not resuming from it`);
+          if (previous.damagedLines > 0) say(`warning: ${journalPath}: ${previous.damagedLines} damaged line(s) left out (a write cut short)`);
+          say(`resuming: ${previous.bySha256.size} finished result(s) reusable (${previous.fromReport} from the report, ${previous.fromJournal} from the journal)`);
+        } else if (await exists(journalPath)) {
+          throw new ReportError(
+            'JOURNAL_EXISTS',
+            `${journalPath} holds the results of an interrupted run: add --resume to continue it, or delete it to start again`,
+          );
+        }
+        const header: JournalHeader = {
+          kind: 'ldf.scan-journal',
+          schemaVersion: SCAN_JOURNAL_VERSION,
+          createdAt: new Date().toISOString(),
+          tool: { name: 'ldf', version: this.config.version },
+          model: modelInfo,
+          backend: backendInfo,
+          options,
+          inputs,
+        };
+        journal = await ReportJournal.create(journalPath, header, previous === null ? [] : [...previous.bySha256.values()]);
+      }
+
       const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
       const detector = await FaceDetector.load();
-      if (!model.trained && !flags.quiet) {
-        process.stderr.write('ldf: warning: untrained model: scores and verdicts below mean nothing\n');
-      }
+      if (!model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
 
-      const progress = createScanProgress({ totalFiles: files.length, enabled: !flags.quiet && process.stderr.isTTY === true });
-      const results: FileResult[] = [];
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C: at once
+        say('interrupted: stopping after the current frame (Ctrl-C again to quit at once)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const progress = createScanProgress({ totalFiles: entries.length, enabled: !quiet && process.stderr.isTTY === true });
+      const pool = new DecodePool(ffmpeg.binaries);
+      let run: BatchRun;
       try {
-        for (const [i, file] of files.entries()) {
-          const result = await scanFile(file, { model, detector, crop: cropFace, ffmpeg }, settings, i, (e) => progress.onEvent(e));
-          if (result.error !== null && !flags.quiet) {
-            progress.stop();
-            process.stderr.write(`ldf: ${file}: ${result.error.message} [${result.error.code}]\n`);
-          }
-          results.push(result);
-        }
+        run = await scanBatch(
+          entries,
+          { model, detector, crop: cropFace, ffmpeg, opener: pool },
+          { ...settings, signal: controller.signal },
+          {
+            concurrency,
+            maxErrors: flags['max-errors'],
+            signal: controller.signal,
+            findPrevious: previous === null ? undefined : (sha256) => previous.bySha256.get(sha256),
+            emit: (event) => progress.onEvent(event),
+            onOutcome: async (outcome) => {
+              if (outcome.kind !== 'scanned') {
+                progress.advance();
+                return;
+              }
+              await journal?.append(outcome.result);
+              const error = outcome.result.error;
+              if (error !== null && !quiet) {
+                progress.stop();
+                process.stderr.write(`ldf: ${outcome.result.path}: ${error.message} [${error.code}]\n`);
+              }
+            },
+          },
+        );
       } finally {
         progress.stop();
+        process.off('SIGINT', onSigint);
         detector.dispose();
+        await pool.close();
       }
 
+      const results: FileResult[] = [];
+      let resumed = 0;
+      for (const o of run.outcomes) {
+        if (o.kind === 'skipped') continue;
+        results.push(o.result);
+        if (o.kind === 'resumed') resumed++;
+      }
       const report = buildScanReport(results, {
         toolVersion: this.config.version,
-        model: {
-          id: model.manifest.id,
-          version: model.manifest.version,
-          dir: model.dir ?? null,
-          trained: model.trained,
-          weightsSha256: model.manifest.weights.files.map((f) => f.sha256),
-        },
-        backend: { name: backend.name, threads: backend.threads, simd: backend.simd },
+        model: modelInfo,
+        backend: backendInfo,
         options,
         totalMs: performance.now() - started,
+        inputs,
+        skipped: run.outcomes.flatMap((o) => (o.kind === 'skipped' ? [{ path: o.entry.path, reason: o.reason }] : [])),
+        problems: discovery.problems,
+        stopped: run.stopped,
+        resumed,
       });
-      const outStream = flags.output === undefined ? process.stdout : { isTTY: false };
-      const text =
-        flags.format === 'json'
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : formatTable(report, makeColorize({ noColor: flags['no-color'], stream: outStream }));
-      if (flags.output === undefined) process.stdout.write(text);
-      else await writeFile(flags.output, text);
+
+      if (run.stopped?.reason === 'interrupted') {
+        if (journal !== null) {
+          await journal.close();
+          say(`interrupted: ${results.length} finished file(s) are in ${journal.path}; run the same command with --resume to continue`);
+        } else {
+          process.stdout.write(renderReport(report, format, { noColor: flags['no-color'], toTerminal: process.stdout.isTTY === true }));
+        }
+        process.exitCode = EXIT.INTERRUPTED;
+        return;
+      }
+
+      const text = renderReport(report, format, { noColor: flags['no-color'], toTerminal: output === undefined && process.stdout.isTTY === true });
+      if (output === undefined) {
+        process.stdout.write(text);
+      } else {
+        await writeFileAtomic(output, text);
+        await journal?.remove();
+      }
+      if (output !== undefined || format !== 'table') process.stderr.write(quiet ? '' : summaryLines(report));
+
+      // Nothing to scan: no file found at all (a share of a sharded batch may be empty: that is fine).
+      const found = discovery.entries.length > 0;
+      const scannedSomething = results.length > 0 || (shard !== null && found);
       process.exitCode = decideExitCode(
         results.map((r) => r.verdict),
         options.failOn,
+        {
+          otherErrors: discovery.problems.filter((p) => p.severity === 'error').length + (run.stopped !== null ? 1 : 0),
+          nothingToScan: !scannedSomething,
+        },
       );
     } finally {
       model.dispose();
     }
+  }
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  try {
+    await access(filePath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseShardFlag(value: string | undefined): Shard | null {
+  if (value === undefined) return null;
+  try {
+    return parseShard(value, process.env);
+  } catch (error) {
+    if (error instanceof ShardError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function discoverGlobsChecked(...args: Parameters<typeof discoverInputs>): ReturnType<typeof discoverInputs> {
+  try {
+    return await discoverInputs(...args);
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`--include/--exclude: ${error.message}`);
+    throw error;
   }
 }
 

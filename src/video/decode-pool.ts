@@ -51,13 +51,29 @@ export class PoolFile implements OpenedMedia {
     readonly id: number,
     readonly path: string,
     private readonly send: (message: ToDecoder) => void,
-    private readonly release: (id: number) => void,
+    private readonly onDone: (id: number) => void,
   ) {
     this.probed = new Promise<ProbedMedia>((resolve, reject) => {
       this.resolveProbed = resolve;
       this.rejectProbed = reject;
     });
     this.probed.catch(() => undefined); // observed by the consumer
+  }
+
+  private released = false;
+  private readonly releaseListeners: (() => void)[] = [];
+
+  /** Runs `listener` once the file is done with (ended, failed or closed). */
+  onRelease(listener: () => void): void {
+    if (this.released) listener();
+    else this.releaseListeners.push(listener);
+  }
+
+  private release(id: number): void {
+    if (this.released) return;
+    this.released = true;
+    this.onDone(id);
+    for (const listener of this.releaseListeners.splice(0)) listener();
   }
 
   receive(message: FromDecoder): void {
@@ -184,9 +200,15 @@ export class DecodePool implements MediaOpener {
     }
     this.files.set(id, file);
     send({ type: 'open', id, path, request, maxBufferedBytes: this.maxBufferedBytes });
-    if (options.signal !== undefined) {
-      if (options.signal.aborted) file.close();
-      else options.signal.addEventListener('abort', () => file.close(), { once: true });
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        file.close();
+      } else {
+        const onAbort = (): void => file.close();
+        signal.addEventListener('abort', onAbort, { once: true });
+        file.onRelease(() => signal.removeEventListener('abort', onAbort));
+      }
     }
     return file;
   }

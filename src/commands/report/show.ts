@@ -1,0 +1,46 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { reportExitCode } from '../../cli/decide-exit-code.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../cli/render-report.js';
+import { loadScanReport } from '../../report/load-report.js';
+import { FAIL_ON, type FailOn } from '../../report/verdicts.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+
+export default class ReportShowCommand extends BaseCommand {
+  static override summary = 'Render a saved scan report as a table, JSON or JUnit XML, without rescanning.';
+
+  static override description = `Reads a report written by \`ldf scan --format json\` (or \`ldf report merge\`), checks it against its schema (version 1 reports are upgraded), and prints it. The exit code is the one the scan would have had: --fail-on defaults to the report's own.
+
+${BaseCommand.exitCodesHelp}`;
+
+  static override examples = [
+    '<%= config.bin %> report show report.json',
+    '<%= config.bin %> report show all.json --format junit --output junit.xml',
+    '<%= config.bin %> report show all.json --format table --fail-on uncertain',
+  ];
+
+  static override args = {
+    report: Args.string({ description: 'A JSON scan report.', required: true }),
+  };
+
+  static override flags = {
+    format: Flags.string({ description: 'Output format.', options: [...REPORT_FORMATS], default: 'table' }),
+    output: Flags.string({ char: 'o', description: 'Write to FILE (atomically) instead of stdout.' }),
+    'fail-on': Flags.string({ description: "Which verdicts fail (exit 1; JUnit failures): fake, uncertain (or fake), none. Default: the report's.", options: [...FAIL_ON] }),
+    'no-color': Flags.boolean({ description: 'No colour in the table (NO_COLOR is honoured too).', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { flags, args } = await this.parse(ReportShowCommand);
+    const report = await loadScanReport(args.report);
+    const failOn = (flags['fail-on'] as FailOn | undefined) ?? report.options.failOn;
+    const text = renderReport(report, flags.format as ReportFormat, {
+      noColor: flags['no-color'],
+      toTerminal: flags.output === undefined && process.stdout.isTTY === true,
+      failOn,
+    });
+    if (flags.output === undefined) process.stdout.write(text);
+    else await writeFileAtomic(flags.output, text);
+    process.exitCode = reportExitCode(report, failOn);
+  }
+}
