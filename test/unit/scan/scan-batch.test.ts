@@ -10,7 +10,7 @@ import type { ScanContext, ScanSettings } from '../../../src/scan/scan-file.js';
 import type { FfmpegAdapter } from '../../../src/video/ffmpeg-adapter.js';
 import type { VideoFrame } from '../../../src/video/frame-reader.js';
 import type { MediaInfo } from '../../../src/video/media-info.js';
-import { WarningRelay, type MediaOpener, type OpenedMedia } from '../../../src/video/media-opener.js';
+import { WarningRelay, type OpenedMedia } from '../../../src/video/media-opener.js';
 import { VideoError } from '../../../src/video/video-error.js';
 
 let dir: string;
@@ -36,7 +36,7 @@ const media = (file: string): MediaInfo =>
  * A fake decoder: frames after random delays (so files finish decoding out of order), the file's
  * number as its pixel value; names starting with "bad" fail to probe. Records how many files are open.
  */
-class FakeOpener implements MediaOpener {
+class FakeOpener {
   open = 0;
   maxOpen = 0;
   opened: string[] = [];
