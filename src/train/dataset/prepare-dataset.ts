@@ -287,8 +287,10 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
           if (group.length >= groupSize) await flushGroup();
         } else {
           await flushGroup();
-          const found = await context.detector.detect(planned.frame, { ...filter, landmarks: true });
-          await commit(planned, facesOf(planned, planned.frame, found, 0, null), 1, null);
+          const frame = planned.frame;
+          let found = await context.detector.detect(frame, { ...filter, landmarks: true });
+          if (found.length === 0) found = await detectPadded(context.detector, frame, Math.max(frame.width, frame.height) / 2, filter);
+          await commit(planned, facesOf(planned, frame, found, 0, null), 1, null);
         }
       } else {
         await flushGroup();
