@@ -26,9 +26,10 @@ Identity and split: the identity is the CSV's third column, else the first group
 Running again with the same DIR skips the files already done (also after a kill: at most the files in progress are redone) and adds new ones; DIR must have been prepared with the same options. A file that cannot be used gets one line on stderr and in errors.jsonl, and the others go on.
 
 EXIT CODES
-  0  done (every file done, now or before)
-  2  an error: a file could not be used, an input is missing, bad usage
-  3  nothing to process: no image or video in the inputs`;
+  0    done (every file done, now or before)
+  2    an error: a file could not be used, an input is missing, bad usage
+  3    nothing to process: no image or video in the inputs
+  130  interrupted (Ctrl-C): the files finished so far are kept; rerun to resume`;
 
   static override examples = [
     '<%= config.bin %> dataset prepare data/faces --out datasets/faces --val-share 0.1',
@@ -121,6 +122,13 @@ EXIT CODES
       progress.onEvent(event);
     };
 
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C: at once
+      say('ldf: interrupted: stopping after the files in progress (Ctrl-C again to quit at once; rerun to resume)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
     let summary: PrepareSummary;
     try {
       summary = await prepareDataset(
@@ -143,16 +151,19 @@ EXIT CODES
           retryErrors: flags['retry-errors'],
           toolVersion: this.config.version,
           backend: backend.name,
+          signal: controller.signal,
         },
         { detector, ffmpeg },
         onEvent,
       );
     } finally {
+      process.off('SIGINT', onSigint);
       progress.stop();
       detector.dispose();
     }
     process.stdout.write(formatSummary(summary));
-    if (summary.sourcesFailed > 0 || summary.inputProblems > 0) process.exitCode = EXIT.ERROR;
+    if (summary.aborted) process.exitCode = EXIT.INTERRUPTED;
+    else if (summary.sourcesFailed > 0 || summary.inputProblems > 0) process.exitCode = EXIT.ERROR;
     else if (summary.sourcesFound === 0) {
       say('ldf: nothing to process: no image or video in the inputs');
       process.exitCode = EXIT.NOTHING;

@@ -272,8 +272,9 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
       return planned;
     };
 
+    const stopRequested = (): boolean => options.signal?.aborted === true;
     for await (const planned of mapAhead(todo, plan, groupSize + 3)) {
-      if (options.signal?.aborted === true) {
+      if (stopRequested()) {
         summary.aborted = true;
         break;
       }
@@ -296,6 +297,10 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
         await flushGroup();
         ffmpeg ??= await FfmpegAdapter.create(context.binaries);
         const result = await readVideoFaces(planned, ffmpeg, options, datasetOptions, filter, context.detector, facesOf, emit);
+        if (stopRequested()) {
+          summary.aborted = true; // an interrupted video is not done: the next run does it again
+          break;
+        }
         await commit(planned, result.faces, result.frames, result.error);
       }
     }

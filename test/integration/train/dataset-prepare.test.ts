@@ -205,6 +205,14 @@ describe('prepareDataset on a real/ fake/ layout', () => {
     expect(crops).toHaveLength(items.length);
   });
 
+  it('stops at once on an aborted signal, recording nothing as done', async () => {
+    const stopped = path.join(dir, 'stopped');
+    const summary = await prepare(stopped, { signal: AbortSignal.abort() });
+    expect(summary).toMatchObject({ aborted: true, sourcesProcessed: 0, items: 0 });
+    expect(await readFile(path.join(stopped, DATASET_FILES.sources), 'utf8').catch(() => '')).toBe('');
+    expect((await openDataset(stopped)).manifest.runs[0]!.finishedAt).not.toBeNull();
+  });
+
   it('refuses to add to the folder with other options', async () => {
     await expect(prepare(out, { maxFaces: 3 })).rejects.toMatchObject({ code: 'DATASET_MISMATCH', message: expect.stringMatching(/options\.maxFaces 1 there, 3 now/) });
   });
