@@ -6,6 +6,7 @@ import { backendFlags } from '../../cli/flags.js';
 import { parseNumberFlag, parseSamplingFlags, scanFlags } from '../../cli/scan-flags.js';
 import { FaceDetector } from '../../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../../model/backend.js';
+import { checkSplitOptions } from '../../train/dataset/assign-split.js';
 import { DATASET_DEFAULTS, prepareDataset, type PrepareEvent, type PrepareSummary } from '../../train/dataset/prepare-dataset.js';
 import type { FaceLabel } from '../../train/dataset/dataset-format.js';
 import { FfmpegAdapter } from '../../video/ffmpeg-adapter.js';
@@ -82,7 +83,8 @@ EXIT CODES
     const inputs = argv as string[];
     const sampling = parseSamplingFlags(flags);
     const minConfidenceValue = parseNumberFlag('min-confidence', flags['min-confidence'], 0.01, 1);
-    const valShare = parseNumberFlag('val-share', flags['val-share'], 0, 0.999999);
+    const valShare = flags['val-share'].trim() === '' ? Number.NaN : Number(flags['val-share']);
+    checkSplitOptions(valShare, flags['split-seed']); // before the detector loads
     if (inputs.length === 0) {
       if (!flags.quiet) process.stderr.write('ldf: nothing to process (give one or more folders or files)\n');
       process.exitCode = EXIT.NOTHING;
