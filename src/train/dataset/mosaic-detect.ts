@@ -10,7 +10,7 @@
  * 29 photos/s (All-Age-Faces 309x394: 100 %, 28 photos/s). 4x4 loses UTK faces (78 %). Boxes agree with
  * the padded single-photo pass (median IoU 0.90, no size bias: median size ratio 1.00; landmarks within
  * 0.9 % of the face size), so crops follow the same convention. Photos the mosaic finds no face in are
- * searched again alone (detectPadded).
+ * searched again alone (detectPadded, see retryPadded in prepare-dataset.ts).
  *
  * Boxes and landmarks come back in the photo's own pixels; the crop is then cut from the photo itself.
  */

@@ -252,7 +252,9 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
         const frame = planned.frame!;
         let faces = found[k]!;
         // Nothing in the mosaic: search the photo alone, with a margin (tight crops need context).
-        if (faces.length === 0) faces = await detectPadded(context.detector, frame, Math.max(frame.width, frame.height) / 2, filter);
+        if (faces.length === 0) faces = await retryPadded(context.detector, frame, filter);
+        // Nor there: the photo as it is (small faces in a mid-sized photo shrink too much in the other two).
+        if (faces.length === 0) faces = await context.detector.detect(frame, { ...filter, landmarks: true });
         await commit(planned, facesOf(planned, frame, faces, 0, null), 1, null);
       }
     };
@@ -290,7 +292,7 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
           await flushGroup();
           const frame = planned.frame;
           let found = await context.detector.detect(frame, { ...filter, landmarks: true });
-          if (found.length === 0) found = await detectPadded(context.detector, frame, Math.max(frame.width, frame.height) / 2, filter);
+          if (found.length === 0) found = await retryPadded(context.detector, frame, filter);
           await commit(planned, facesOf(planned, frame, found, 0, null), 1, null);
         }
       } else {
@@ -320,6 +322,22 @@ export async function prepareDataset(options: PrepareDatasetOptions, context: Pr
   } finally {
     await store.release();
   }
+}
+
+/** Photos up to this size (longer side) with no face found are searched again inside a black margin. */
+export const RETRY_MAX_SIDE_PX = 1024;
+
+/**
+ * Another search for a photo where none was found: alone, in the middle of a black frame 3x its size
+ * (margin = its longer side), where a face filling the photo has the context the detector wants. Measured
+ * on the 10 of 300 UTKFace photos the mosaic missed: margin 1x finds 8, 0.5x 5, 0.75x 6, 1.5x 2. Bigger
+ * photos are not retried (a face filling a big photo is found anyway; the padded frame would be large).
+ * Photos the mosaic missed are then also searched as they are (prepareDataset).
+ */
+async function retryPadded(detector: LandmarkFaceDetector, photo: RgbFrame, filter: FaceFilter): Promise<DetectedFace[]> {
+  const side = Math.max(photo.width, photo.height);
+  if (side > RETRY_MAX_SIDE_PX) return [];
+  return detectPadded(detector, photo, side, filter);
 }
 
 function emptySummary(dir: string, manifest: DatasetManifest | null): PrepareSummary {
