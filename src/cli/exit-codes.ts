@@ -10,6 +10,8 @@ export const EXIT = {
   NOTHING: 3,
   /** Stopped by Ctrl-C (SIGINT), as shells report it (128 + 2). */
   INTERRUPTED: 130,
+  /** Stopped by SIGTERM (CI cancellation, pod eviction): 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 export const EXIT_CODES_HELP = [
@@ -19,5 +21,6 @@ export const EXIT_CODES_HELP = [
   '  2    an error (a file could not be scanned, an unreadable folder, bad usage, a broken model,',
   '       --max-errors reached); outranks 1',
   '  3    nothing to scan',
-  '  130  interrupted (Ctrl-C); with --output the journal keeps every finished file for --resume',
+  '  130  interrupted (Ctrl-C), 143 terminated (SIGTERM); with --output the journal keeps every',
+  '       finished file for --resume',
 ].join('\n');

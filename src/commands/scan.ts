@@ -190,13 +190,17 @@ ${BaseCommand.exitCodesHelp}`;
       const detector = await FaceDetector.load();
       if (!model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
 
+      // Ctrl-C (SIGINT), and SIGTERM (CI cancellation, pod eviction): stop between frames, keep the journal.
       const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C: at once
-        say('interrupted: stopping after the current frame (Ctrl-C again to quit at once)');
+      let stopSignal: NodeJS.Signals | null = null;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (controller.signal.aborted) process.exit(exitCodeFor(signal)); // a second signal: at once
+        stopSignal = signal;
+        say(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after the current frame (again to quit at once)`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const progress = createScanProgress({ totalFiles: entries.length, enabled: !quiet && process.stderr.isTTY === true });
       const pool = new DecodePool(ffmpeg.binaries);
       let run: BatchRun;
@@ -227,7 +231,8 @@ ${BaseCommand.exitCodesHelp}`;
         );
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         detector.dispose();
         await pool.close();
       }
@@ -259,7 +264,7 @@ ${BaseCommand.exitCodesHelp}`;
         } else {
           process.stdout.write(renderReport(report, format, { noColor: flags['no-color'], toTerminal: process.stdout.isTTY === true }));
         }
-        process.exitCode = EXIT.INTERRUPTED;
+        process.exitCode = exitCodeFor(stopSignal ?? 'SIGINT');
         return;
       }
 
@@ -287,6 +292,11 @@ ${BaseCommand.exitCodesHelp}`;
       model.dispose();
     }
   }
+}
+
+/** 128 + the signal's number, as shells report a process stopped by it: 130 for SIGINT, 143 for SIGTERM. */
+function exitCodeFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
 }
 
 async function exists(filePath: string): Promise<boolean> {

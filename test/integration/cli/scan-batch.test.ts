@@ -201,12 +201,7 @@ describe('ldf scan on folders', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Wait for the first finished file in the journal (line 2; line 1 is the header), then Ctrl-C.
-    for (let waited = 0; ; waited += 50) {
-      const text = await readFile(journal, 'utf8').catch(() => '');
-      if (text.split('\n').filter((l) => l !== '').length >= 2) break;
-      if (waited > 90_000) throw new Error(`no journal line after 90 s: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await firstJournalLine(journal, () => stderr);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('--resume to continue');
@@ -227,4 +222,28 @@ describe('ldf scan on folders', () => {
     expect(report.files.every((f) => f.status === 'ok')).toBe(true);
     expect(await exists(journal)).toBe(false);
   });
+
+  it('SIGTERM (CI cancellation, pod eviction) stops the same way, exit 143', async () => {
+    const out = path.join(dir, 'terminated.json');
+    const journal = `${out}.journal.jsonl`;
+    const child = spawnCli(['scan', '--model', model, '--allow-untrained', '--frames', '6', '--format', 'json', '--output', out, '--quiet', path.join(dir, 'clips')]);
+    child.stdin.end();
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await firstJournalLine(journal, () => '');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const lines = (await readFile(journal, 'utf8')).split('\n').filter((l) => l !== '');
+    const validate = schemaValidator('scan-journal.schema.json');
+    for (const line of lines) expect(validate(JSON.parse(line))).toBe(true);
+    expect(await exists(out)).toBe(false);
+  });
 });
+
+async function firstJournalLine(journal: string, stderr: () => string): Promise<void> {
+  for (let waited = 0; ; waited += 50) {
+    const text = await readFile(journal, 'utf8').catch(() => '');
+    if (text.split('\n').filter((l) => l !== '').length >= 2) return;
+    if (waited > 90_000) throw new Error(`no journal line after 90 s: ${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

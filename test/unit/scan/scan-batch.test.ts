@@ -53,6 +53,7 @@ class FakeOpener {
     const probed = (async () => {
       await sleep(delay);
       if (path.basename(file).startsWith('bad')) throw new VideoError('UNREADABLE_MEDIA', `${file}: not readable as media (fake)`);
+      if (path.basename(file).startsWith('gone')) throw new VideoError('FILE_NOT_FOUND', `${file}: no such file`);
       return { media: media(file), probeMs: delay, sizeBytes: 3 };
     })();
     probed.catch(() => undefined);
@@ -141,6 +142,15 @@ describe('scanBatch', () => {
     expect(runs[0]!.slice(0, 3)).toEqual(['0:notes:skipped:NOT_MEDIA', '1:clip01.mp4:scanned:real:0.01', '2:clip02.mp4:scanned:real:0.02']);
     // bad13.mp4 has a media extension: unreadable is an error. bad14.mp4 was picked by content: not media.
     expect(runs[0]!.slice(-2)).toEqual(['13:bad13.mp4:scanned:error:-', '14:bad14.mp4:skipped:NOT_MEDIA']);
+  });
+
+  it('a file that vanished after its folder was listed is reported as such, and the batch goes on', async () => {
+    const run = await scanBatch([entry('gone01.mp4'), entry('clip01.mp4'), { ...entry('gone02.mp4'), origin: 'argument' }], context(new FakeOpener(4)), settings, { concurrency: 2 });
+    expect(run.outcomes.map((o) => (o.kind === 'scanned' ? [o.result.status, o.result.error?.code ?? null] : o.kind))).toEqual([
+      ['error', 'FILE_VANISHED'],
+      ['ok', null],
+      ['error', 'FILE_NOT_FOUND'], // named on the command line: it was never there
+    ]);
   });
 
   it('--max-errors stops early and says how many were not scanned', async () => {
