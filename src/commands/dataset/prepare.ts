@@ -30,7 +30,7 @@ EXIT CODES
   0    done (every file done, now or before)
   2    an error: a file could not be used, an input is missing, bad usage
   3    nothing to process: no image or video in the inputs
-  130  interrupted (Ctrl-C): the files finished so far are kept; rerun to resume`;
+  130  interrupted (Ctrl-C), 143 terminated (SIGTERM): the files finished so far are kept; rerun to resume`;
 
   static override examples = [
     '<%= config.bin %> dataset prepare data/faces --out datasets/faces --val-share 0.1',
@@ -124,13 +124,17 @@ EXIT CODES
       progress.onEvent(event);
     };
 
+    // Ctrl-C (SIGINT) and SIGTERM (CI cancellation, pod eviction): stop after the files in progress.
     const controller = new AbortController();
-    const onSigint = (): void => {
-      if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C: at once
-      say('ldf: interrupted: stopping after the files in progress (Ctrl-C again to quit at once; rerun to resume)');
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (controller.signal.aborted) process.exit(signalExitCode(signal)); // a second signal: at once
+      stoppedBy = signal;
+      say(`ldf: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after the files in progress (Ctrl-C again to quit at once; rerun to resume)`);
       controller.abort();
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let summary: PrepareSummary;
     try {
       summary = await prepareDataset(
@@ -159,12 +163,13 @@ EXIT CODES
         onEvent,
       );
     } finally {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       progress.stop();
       detector.dispose();
     }
     process.stdout.write(formatSummary(summary));
-    if (summary.aborted) process.exitCode = EXIT.INTERRUPTED;
+    if (summary.aborted) process.exitCode = signalExitCode(stoppedBy ?? 'SIGINT');
     else if (summary.sourcesFailed > 0 || summary.inputProblems > 0) process.exitCode = EXIT.ERROR;
     else if (summary.sourcesFound === 0) {
       say('ldf: nothing to process: no image or video in the inputs');
@@ -185,4 +190,9 @@ function formatSummary(s: PrepareSummary): string {
     lines.push(`dataset: ${c.items} faces from ${c.sources} files (real ${c.byLabel.real}, fake ${c.byLabel.fake}; train ${c.bySplit.train}, val ${c.bySplit.val}; identities: train ${c.identities.train}, val ${c.identities.val}${failed})`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
 }

@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sbiPreviewSheetSize } from '../../../src/train/sbi/index.js';
 import { DATASET_INPUTS, makeDatasetInputs } from '../../helpers/dataset-inputs.js';
-import { runCli } from '../../helpers/run-cli.js';
+import { ROOT, runCli } from '../../helpers/run-cli.js';
 import { expectValidAgainst } from '../../helpers/schema.js';
 
 let dir: string;
@@ -72,5 +73,30 @@ describe('ldf dataset prepare / preview', () => {
     const notDataset = await runCli(['dataset', 'preview', empty, '--out', path.join(dir, 'x.png')]);
     expect(notDataset.code).toBe(2);
     expect(notDataset.stderr).toMatch(/\[NOT_A_DATASET\]/);
+  });
+
+  it('stops cleanly on SIGTERM (exit 143) and a rerun finishes the rest without duplicates', async () => {
+    const photos = path.join(dir, 'many', 'real');
+    await mkdir(photos, { recursive: true });
+    for (let i = 0; i < 45; i++) await copyFile(path.join(ROOT, 'fixtures', 'still.jpg'), path.join(photos, `p${String(i).padStart(2, '0')}.jpg`));
+    const out = path.join(dir, 'many-out');
+    const sourcesFile = path.join(out, 'sources.jsonl');
+    const doneLines = async (): Promise<string[]> => (await readFile(sourcesFile, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'dataset', 'prepare', photos, '--out', out, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while ((await doneLines()).length === 0) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const partial = await doneLines();
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(45);
+
+    const rest = await runCli(['dataset', 'prepare', photos, '--out', out, '--quiet']);
+    expect(rest.code).toBe(0);
+    const all = (await doneLines()).map((l) => (JSON.parse(l) as { source: { path: string } }).source.path);
+    expect(all).toHaveLength(45);
+    expect(new Set(all).size).toBe(45);
+    const items = (await readFile(path.join(out, 'items.jsonl'), 'utf8')).trim().split('\n');
+    expect(new Set(items.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(items.length);
   });
 });
