@@ -96,6 +96,12 @@ ${BaseCommand.exitCodesHelp}`;
     const output = flags.output;
     const format = flags.format as ReportFormat;
     if (flags.resume && output === undefined) throw new UsageError('--resume needs --output FILE: the report (or its journal) to continue');
+    if (output !== undefined && !flags.resume && (await exists(journalPathFor(output)))) {
+      throw new ReportError(
+        'JOURNAL_EXISTS',
+        `${journalPathFor(output)} holds the results of an interrupted run: add --resume to continue it, or delete it to start again`,
+      );
+    }
     if (args.length === 0) {
       say('nothing to scan (give one or more files or folders)');
       process.exitCode = EXIT.NOTHING;
@@ -167,11 +173,6 @@ ${BaseCommand.exitCodesHelp}`;
           if (previous.reportIgnored !== null && format === 'json') say(`warning: ${previous.reportIgnored}: not resuming from it`);
           if (previous.damagedLines > 0) say(`warning: ${journalPath}: ${previous.damagedLines} damaged line(s) left out (a write cut short)`);
           say(`resuming: ${previous.bySha256.size} finished result(s) reusable (${previous.fromReport} from the report, ${previous.fromJournal} from the journal)`);
-        } else if (await exists(journalPath)) {
-          throw new ReportError(
-            'JOURNAL_EXISTS',
-            `${journalPath} holds the results of an interrupted run: add --resume to continue it, or delete it to start again`,
-          );
         }
         const header: JournalHeader = {
           kind: 'ldf.scan-journal',
