@@ -3,6 +3,7 @@
  * block computed from (score, label) pairs at frame and at video level.
  */
 import type { AggregateRule } from '../../scan/aggregate-scores.js';
+import type { SamplingOptions } from '../../report/scan-report.js';
 import type { VerdictThresholds } from '../../report/verdicts.js';
 import { calibrationTable, type CalibrationBin } from './calibration.js';
 import { MetricsError } from './errors.js';
@@ -10,7 +11,8 @@ import { checkScored } from './inputs.js';
 import { aucFromRoc, eerFromRoc, rocCurve, tprAtFprFromRoc, type RocCurve } from './roc.js';
 import { accuracyFromMatrix, confusionMatrix, type ConfusionMatrix } from './threshold-metrics.js';
 
-export const EVAL_REPORT_VERSION = 1;
+/** 2: data.paths/failed/skipped/problems, options.scan, item status and error, nullable frame/video blocks. */
+export const EVAL_REPORT_VERSION = 2;
 
 export type LabelName = 'real' | 'fake';
 
@@ -108,19 +110,25 @@ export function evaluateScores(
   };
 }
 
+/** What became of an item: scored (in the metrics), or left out of them. */
+export type EvalItemStatus = 'scored' | 'no-face' | 'error';
+
 /** One evaluated item (a video or an image), kept so the metrics can be recomputed. */
 export interface EvalItem {
-  /** As given in the data set (relative to data.path when it is relative). */
+  /** As scanned (a folder argument joined with the path below it, or a CSV line's path resolved). */
   path: string;
   label: LabelName;
+  /** scored: score and frames set; no-face (read, but no face / no person with enough faces) and error: left out. */
+  status: EvalItemStatus;
   /**
-   * The item's fake score (options.aggregate over its face scores), used for the
-   * video-level metrics; null when no face was scored (then `frames` is empty and
-   * the item is left out of both metric blocks).
+   * The item's fake score as `ldf scan` gives it (the highest counted track score, each track
+   * aggregated with options.aggregate), used for the video-level metrics; null unless scored.
    */
   score: number | null;
-  /** Fake score of each scored face crop, in frame order: the frame-level metrics' input. */
+  /** Fake score of each scored face crop, in frame order: the frame-level metrics' input (empty unless scored). */
   frames: number[];
+  /** Why the file could not be read (status error); null otherwise. */
+  error: { code: string; message: string } | null;
 }
 
 export interface EvalOptions {
@@ -130,6 +138,22 @@ export interface EvalOptions {
   /** How an item's face scores became its score. */
   aggregate: AggregateRule;
   topK: number;
+  /** The scan settings every file was scored with (as `ldf scan` records them). */
+  scan: {
+    sampling: SamplingOptions;
+    minFacePx: number;
+    minConfidence: number;
+    maxFaces: number;
+    minTrackFaces: number;
+    batchSize: number;
+  };
+}
+
+/** An input that was not evaluated: a file with no label, a missing input, an unreadable folder. */
+export interface EvalProblem {
+  path: string;
+  code: string;
+  message: string;
 }
 
 export interface EvalReport {
@@ -140,22 +164,29 @@ export interface EvalReport {
   model: {
     id: string;
     version: string;
+    trained: boolean;
     /** sha256 of each weight file, as verified at load. */
     weightsSha256: string[];
   };
   data: {
-    /** The data set (folder or list file) as given. */
-    path: string;
-    /** Items per true label, scored or not. */
+    /** The data set arguments (folders, files, CSV lists) as given. */
+    paths: string[];
+    /** Items per true label: scored, no-face and failed. */
     counts: Record<LabelName, number>;
-    /** Items per true label with no score (no face): left out of the metrics. */
+    /** Items per true label read fine but with no score (no face): left out of the metrics. */
     unscored: Record<LabelName, number>;
+    /** Items per true label that could not be read (status error): left out of the metrics. */
+    failed: Record<LabelName, number>;
+    /** Files found in folders whose content is not media (not an error). */
+    skipped: number;
+    /** Inputs not evaluated: no label, missing, unreadable folders. */
+    problems: EvalProblem[];
   };
   options: EvalOptions;
-  /** Every scored face crop as one item (label of its video). */
-  frame: MetricBlock;
-  /** Every scored item (its aggregated score). */
-  video: MetricBlock;
+  /** Every scored face crop as one item (label of its video); null when there is none. */
+  frame: MetricBlock | null;
+  /** Every scored item (its aggregated score); null when there is none. */
+  video: MetricBlock | null;
   items: EvalItem[];
 }
 
@@ -178,10 +209,9 @@ export function scoresFromItems(items: readonly EvalItem[]): {
   const video = { scores: [] as number[], labels: [] as (0 | 1)[] };
   for (const item of items) {
     const label = labelValue(item.label);
-    if (item.score !== null) {
-      video.scores.push(item.score);
-      video.labels.push(label);
-    }
+    if (item.status !== 'scored' || item.score === null) continue;
+    video.scores.push(item.score);
+    video.labels.push(label);
     for (const s of item.frames) {
       frame.scores.push(s);
       frame.labels.push(label);

@@ -31,6 +31,8 @@ export {
   labelValue,
   scoresFromItems,
   type EvalItem,
+  type EvalItemStatus,
+  type EvalProblem,
   type EvalOptions,
   type EvalReport,
   type EvaluatedScores,

@@ -14,15 +14,24 @@ import { expectValidAgainst } from '../../helpers/schema.js';
 const SCHEMA = 'eval-report.schema.json';
 const thresholds = { real: 0.3, fake: 0.7 };
 
+const item = (path: string, label: 'real' | 'fake', score: number | null, frames: number[]): EvalItem => ({
+  path,
+  label,
+  status: score === null ? 'no-face' : 'scored',
+  score,
+  frames,
+  error: null,
+});
+
 const items: EvalItem[] = [
-  { path: 'real/a.mp4', label: 'real', score: 0.1, frames: [0.1, 0.05, 0.2] },
-  { path: 'real/b.mp4', label: 'real', score: 0.4, frames: [0.4, 0.3] },
-  { path: 'real/c.mp4', label: 'real', score: 0.4, frames: [0.4] },
-  { path: 'real/d.mp4', label: 'real', score: 0.8, frames: [0.8, 0.6] },
-  { path: 'real/none.mp4', label: 'real', score: null, frames: [] },
-  { path: 'fake/e.mp4', label: 'fake', score: 0.4, frames: [0.4, 0.5] },
-  { path: 'fake/f.mp4', label: 'fake', score: 0.6, frames: [0.6, 1] },
-  { path: 'fake/g.mp4', label: 'fake', score: 0.9, frames: [0.9] },
+  item('real/a.mp4', 'real', 0.1, [0.1, 0.05, 0.2]),
+  item('real/b.mp4', 'real', 0.4, [0.4, 0.3]),
+  item('real/c.mp4', 'real', 0.4, [0.4]),
+  item('real/d.mp4', 'real', 0.8, [0.8, 0.6]),
+  item('real/none.mp4', 'real', null, []),
+  item('fake/e.mp4', 'fake', 0.4, [0.4, 0.5]),
+  item('fake/f.mp4', 'fake', 0.6, [0.6, 1]),
+  item('fake/g.mp4', 'fake', 0.9, [0.9]),
 ];
 
 function buildReport(list: EvalItem[]): EvalReport {
@@ -34,13 +43,29 @@ function buildReport(list: EvalItem[]): EvalReport {
     kind: 'ldf.eval-report',
     tool: { name: 'ldf', version: '0.1.0' },
     createdAt: new Date(0).toISOString(),
-    model: { id: 'ldfnet-test', version: '1.0.0', weightsSha256: ['a'.repeat(64)] },
+    model: { id: 'ldfnet-test', version: '1.0.0', trained: true, weightsSha256: ['a'.repeat(64)] },
     data: {
-      path: 'data/eval',
+      paths: ['data/eval'],
       counts: { real: count('real', false), fake: count('fake', false) },
       unscored: { real: count('real', true), fake: count('fake', true) },
+      failed: { real: 0, fake: 0 },
+      skipped: 0,
+      problems: [],
     },
-    options: { thresholds, calibrationBins: 10, aggregate: 'max', topK: 3 },
+    options: {
+      thresholds,
+      calibrationBins: 10,
+      aggregate: 'max',
+      topK: 3,
+      scan: {
+        sampling: { mode: 'count', frames: 32, intervalMs: null, fps: null, startMs: null, endMs: null, maxFrames: null },
+        minFacePx: 40,
+        minConfidence: 0.5,
+        maxFaces: 10,
+        minTrackFaces: 3,
+        batchSize: 8,
+      },
+    },
     frame: evaluateScores(frame.scores, frame.labels, { thresholds }).block,
     video: evaluateScores(video.scores, video.labels, { thresholds }).block,
     items: list,
@@ -58,7 +83,7 @@ function invalid(value: unknown): string {
 describe('evaluateScores', () => {
   it('video level of the hand-computed tie case: real [.1,.4,.4,.8], fake [.4,.6,.9]', () => {
     const report = buildReport(items);
-    const v = report.video;
+    const v = report.video!;
     expect(v).toMatchObject({ count: 7, positives: 3, negatives: 4, auc: 0.75, rankMetricsUnavailable: null });
     // EER 0.3 at threshold 0.4 (see metrics.test.ts).
     expect(v.eer?.rate).toBeCloseTo(0.3, 12);
@@ -77,7 +102,7 @@ describe('evaluateScores', () => {
     expect(v.calibration.bins).toHaveLength(10);
     // frame level: 8 real frames, 5 fake frames (the unscored item has none).
     expect(report.frame).toMatchObject({ count: 13, positives: 5, negatives: 8 });
-    expect(report.data).toEqual({ path: 'data/eval', counts: { real: 5, fake: 3 }, unscored: { real: 1, fake: 0 } });
+    expect(report.data).toMatchObject({ paths: ['data/eval'], counts: { real: 5, fake: 3 }, unscored: { real: 1, fake: 0 } });
   });
 
   it('one class: null rank metrics WITH a reason, the rest still computed', () => {
@@ -103,29 +128,38 @@ describe('eval-report.schema.json', () => {
     expectValidAgainst(SCHEMA, buildReport(items));
   });
 
+  it('validates a report with nothing scored (null blocks)', () => {
+    expectValidAgainst(SCHEMA, { ...buildReport(items), frame: null, video: null });
+  });
+
   it('validates a report whose video level has one class (rank metrics null + reason)', () => {
     const oneClass = items.filter((i) => i.label === 'real');
     const report = buildReport(oneClass);
-    expect(report.video.auc).toBeNull();
+    expect(report.video!.auc).toBeNull();
     expectValidAgainst(SCHEMA, report);
   });
 
   it('rejects inconsistent or malformed reports', () => {
     const good = buildReport(items);
+    const video = good.video!;
+    const frame = good.frame!;
     // Rank metric missing without a reason.
-    expect(invalid({ ...good, video: { ...good.video, auc: null } })).toMatch(/\/video\/auc/);
+    expect(invalid({ ...good, video: { ...video, auc: null } })).toMatch(/\/video\/auc/);
     // A reason but numbers anyway.
-    invalid({ ...good, video: { ...good.video, rankMetricsUnavailable: 'only one class' } });
+    invalid({ ...good, video: { ...video, rankMetricsUnavailable: 'only one class' } });
     // Unscored item with frames, scored item without frames.
-    invalid({ ...good, items: [{ path: 'x', label: 'fake', score: null, frames: [0.5] }] });
-    invalid({ ...good, items: [{ path: 'x', label: 'fake', score: 0.5, frames: [] }] });
+    invalid({ ...good, items: [{ ...item('x', 'fake', null, []), frames: [0.5] }] });
+    invalid({ ...good, items: [{ ...item('x', 'fake', 0.5, [0.5]), frames: [] }] });
+    // A failed item without its error, a scored one with an error.
+    invalid({ ...good, items: [{ ...item('x', 'fake', null, []), status: 'error' }] });
+    invalid({ ...good, items: [{ ...item('x', 'fake', 0.5, [0.5]), error: { code: 'X', message: 'x' } }] });
     // Wrong kind/version, bad label, score out of range, bad sha, extra property.
     invalid({ ...good, kind: 'ldf.scan-report' });
-    invalid({ ...good, schemaVersion: 2 });
-    invalid({ ...good, items: [{ path: 'x', label: 'unknown', score: 0.5, frames: [0.5] }] });
-    invalid({ ...good, items: [{ path: 'x', label: 'real', score: 1.5, frames: [1.5] }] });
+    invalid({ ...good, schemaVersion: 1 });
+    invalid({ ...good, items: [{ ...item('x', 'real', 0.5, [0.5]), label: 'unknown' }] });
+    invalid({ ...good, items: [item('x', 'real', 1.5, [1.5])] });
     invalid({ ...good, model: { ...good.model, weightsSha256: ['XYZ'] } });
-    invalid({ ...good, frame: { ...good.frame, extra: 1 } });
-    invalid({ ...good, frame: { ...good.frame, confusionMatrix: { real: { real: 1, fake: 0 }, fake: good.frame.confusionMatrix.fake } } });
+    invalid({ ...good, frame: { ...frame, extra: 1 } });
+    invalid({ ...good, frame: { ...frame, confusionMatrix: { real: { real: 1, fake: 0 }, fake: frame.confusionMatrix.fake } } });
   });
 });
