@@ -1,3 +1,4 @@
+import type { EvalReport } from '../train/metrics/index.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { reachesFailOn, type FailOn, type Verdict } from '../report/verdicts.js';
 import { EXIT } from './exit-codes.js';
@@ -32,4 +33,14 @@ export function reportExitCode(report: ScanReport, failOn: FailOn = report.optio
       nothingToScan: facts.nothingToScan ?? (report.files.length === 0 && report.skipped.length === 0),
     },
   );
+}
+
+/**
+ * The exit code of `ldf eval`: 2 if a file could not be read or an input was not evaluated (no label,
+ * unreadable folder), else 3 if nothing was scored, else 0. Findings never raise it.
+ */
+export function evalExitCode(report: EvalReport): number {
+  if (report.data.failed.real + report.data.failed.fake > 0 || report.data.problems.length > 0) return EXIT.ERROR;
+  if (report.video === null) return EXIT.NOTHING;
+  return EXIT.OK;
 }
