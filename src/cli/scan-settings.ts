@@ -1,0 +1,77 @@
+import type { ScanOptions } from '../report/scan-report.js';
+import { checkThresholds, type FailOn, type VerdictThresholds } from '../report/verdicts.js';
+import type { AggregateRule } from '../scan/aggregate-scores.js';
+import type { ScanSettings } from '../scan/scan-file.js';
+import { parseNumberFlag, parseSamplingFlags, UsageError } from './scan-flags.js';
+
+/** The parsed values of scanFlags (src/cli/scan-flags.ts) that shape a scan. */
+export interface ScanFlagValues {
+  frames?: number | undefined;
+  every?: string | undefined;
+  fps?: string | undefined;
+  keyframes?: boolean | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  'max-frames'?: number | undefined;
+  'min-face': number;
+  'min-confidence': string;
+  'max-faces': number;
+  aggregate: string;
+  'top-k': number;
+  'min-track-faces': number;
+  'threshold-real'?: string | undefined;
+  'threshold-fake'?: string | undefined;
+  'batch-size': number;
+}
+
+/**
+ * What `ldf scan` and `ldf eval` scan with, from the same flags and defaults: the options a report
+ * records and the settings scanFile/scanBatch run with. Thresholds default to the model's.
+ * @throws UsageError for a bad flag value.
+ */
+export function scanSettingsFromFlags(
+  flags: ScanFlagValues,
+  modelThresholds: VerdictThresholds,
+  failOn: FailOn,
+): { options: ScanOptions; settings: ScanSettings } {
+  const sampling = parseSamplingFlags(flags);
+  const minConfidence = parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
+  const thresholds = checkThresholdsFlag({
+    real: flags['threshold-real'] === undefined ? modelThresholds.real : parseNumberFlag('threshold-real', flags['threshold-real'], 0, 1),
+    fake: flags['threshold-fake'] === undefined ? modelThresholds.fake : parseNumberFlag('threshold-fake', flags['threshold-fake'], 0, 1),
+  });
+  const options: ScanOptions = {
+    sampling: sampling.report,
+    minFacePx: flags['min-face'],
+    minConfidence,
+    maxFaces: flags['max-faces'],
+    aggregate: flags.aggregate as AggregateRule,
+    topK: flags['top-k'],
+    minTrackFaces: flags['min-track-faces'],
+    thresholds,
+    failOn,
+    batchSize: flags['batch-size'],
+  };
+  const settings: ScanSettings = {
+    sampling: sampling.spec,
+    startMs: sampling.startMs,
+    endMs: sampling.endMs,
+    maxFrames: sampling.maxFrames,
+    minFacePx: options.minFacePx,
+    minConfidence,
+    maxFaces: options.maxFaces,
+    aggregate: { rule: options.aggregate, topK: options.topK },
+    minTrackFaces: options.minTrackFaces,
+    thresholds,
+    batchSize: options.batchSize,
+  };
+  return { options, settings };
+}
+
+function checkThresholdsFlag(t: VerdictThresholds): VerdictThresholds {
+  try {
+    return checkThresholds(t);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
