@@ -5,7 +5,7 @@ import { evalExitCode } from '../cli/decide-exit-code.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
 import { createScanProgress } from '../cli/scan-progress.js';
-import { batchFlags, defaultConcurrency, parseExtFlag, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { buildEvalReport, type LabelledResult } from '../eval/build-eval-report.js';
 import { formatEvalTable } from '../eval/format-eval-table.js';
@@ -81,6 +81,9 @@ EXIT CODES
       if (!quiet) process.stderr.write(`ldf: ${line}\n`);
     };
     const format = flags.json ? 'json' : flags.format;
+    // Bad sampling or confidence values fail before anything is loaded, as in `ldf scan`.
+    parseSamplingFlags(flags);
+    parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
     const extensions = parseExtFlag(flags.ext);
     const concurrency = flags.concurrency ?? defaultConcurrency();
     if (args.length === 0) {

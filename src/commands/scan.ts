@@ -7,6 +7,7 @@ import { backendFlags, modelFlag } from '../cli/flags.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../cli/render-report.js';
 import { createScanProgress } from '../cli/scan-progress.js';
 import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { assertCropConvention, cropFace } from '../faces/crop-face.js';
 import { FaceDetector } from '../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
@@ -18,13 +19,11 @@ import { ReportError } from '../report/report-error.js';
 import { journalPathFor, ReportJournal, SCAN_JOURNAL_VERSION, type JournalHeader } from '../report/report-journal.js';
 import { resultKey } from '../report/result-key.js';
 import { loadResumeIndex, type ResumeIndex } from '../report/resume-index.js';
-import type { FileResult, ReportInputs, ScanOptions, ScanReport } from '../report/scan-report.js';
-import { checkThresholds, type FailOn } from '../report/verdicts.js';
-import type { AggregateRule } from '../scan/aggregate-scores.js';
+import type { FileResult, ReportInputs, ScanReport } from '../report/scan-report.js';
+import type { FailOn } from '../report/verdicts.js';
 import { discoverInputs } from '../scan/discover-inputs.js';
 import { GlobError } from '../scan/glob-match.js';
 import { scanBatch, type BatchRun } from '../scan/scan-batch.js';
-import type { ScanSettings } from '../scan/scan-file.js';
 import { parseShard, ShardError, shardOf, type Shard } from '../scan/shard.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { DecodePool } from '../video/decode-pool.js';
@@ -88,8 +87,9 @@ ${BaseCommand.exitCodesHelp}`;
       if (!quiet) process.stderr.write(`ldf: ${line}\n`);
     };
 
-    const sampling = parseSamplingFlags(flags);
-    const minConfidence = parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
+    // Bad sampling or confidence values fail before anything is loaded (scanSettingsFromFlags parses them again).
+    parseSamplingFlags(flags);
+    parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
     const extensions = parseExtFlag(flags.ext);
     const shard = parseShardFlag(flags.shard);
     const concurrency = flags.concurrency ?? defaultConcurrency();
@@ -125,35 +125,8 @@ ${BaseCommand.exitCodesHelp}`;
         );
       }
       assertCropConvention(model.manifest.crop);
-      const thresholds = checkThresholdsFlag({
-        real: flags['threshold-real'] === undefined ? model.manifest.thresholds.real : parseNumberFlag('threshold-real', flags['threshold-real'], 0, 1),
-        fake: flags['threshold-fake'] === undefined ? model.manifest.thresholds.fake : parseNumberFlag('threshold-fake', flags['threshold-fake'], 0, 1),
-      });
-      const options: ScanOptions = {
-        sampling: sampling.report,
-        minFacePx: flags['min-face'],
-        minConfidence,
-        maxFaces: flags['max-faces'],
-        aggregate: flags.aggregate as AggregateRule,
-        topK: flags['top-k'],
-        minTrackFaces: flags['min-track-faces'],
-        thresholds,
-        failOn: flags['fail-on'] as FailOn,
-        batchSize: flags['batch-size'],
-      };
-      const settings: ScanSettings = {
-        sampling: sampling.spec,
-        startMs: sampling.startMs,
-        endMs: sampling.endMs,
-        maxFrames: sampling.maxFrames,
-        minFacePx: options.minFacePx,
-        minConfidence,
-        maxFaces: options.maxFaces,
-        aggregate: { rule: options.aggregate, topK: options.topK },
-        minTrackFaces: options.minTrackFaces,
-        thresholds,
-        batchSize: options.batchSize,
-      };
+      // The same flags-to-settings path as `ldf eval` (src/cli/scan-settings.ts).
+      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn);
       const modelInfo: ScanReport['model'] = {
         id: model.manifest.id,
         version: model.manifest.version,
@@ -325,13 +298,5 @@ async function discoverGlobsChecked(...args: Parameters<typeof discoverInputs>):
   } catch (error) {
     if (error instanceof GlobError) throw new UsageError(`--include/--exclude: ${error.message}`);
     throw error;
-  }
-}
-
-function checkThresholdsFlag(t: { real: number; fake: number }): { real: number; fake: number } {
-  try {
-    return checkThresholds(t);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
 }
