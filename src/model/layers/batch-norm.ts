@@ -22,7 +22,10 @@ export function batchNorm(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.T
         variance: tf.keep(variance) as tf.Tensor1D,
         count: x.shape[0] * x.shape[1] * x.shape[2],
       });
-      return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta, gamma, BN_EPSILON);
+      // Written out rather than tf.batchNorm4d: the fused kernel's gradient tiles its inputs to the
+      // activation's shape, several times slower on wasm than these broadcasting ops' gradients.
+      const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+      return tf.add(tf.mul(tf.sub(x, mean), scale), beta) as tf.Tensor4D;
     }
     return tf.batchNorm4d(x, movingMean, movingVariance, beta, gamma, BN_EPSILON);
   });

@@ -18,8 +18,11 @@ export function sge(ctx: LayerContext, name: string, x: tf.Tensor4D, groups: num
     const weight = ctx.param('weight', [groups], ZEROS);
     const bias = ctx.param('bias', [groups], ONES);
     const xg = tf.reshape(x, [b, h * w, groups, c / groups]);
-    // Global average pooling as a pooling kernel: much faster than a mean over a middle axis on wasm.
-    const g = tf.reshape(tf.avgPool(x, [h, w], [h, w], 'valid'), [b, 1, groups, c / groups]);
+    // Global average pooling as a pooling kernel: much faster than a mean over a middle axis on wasm at
+    // inference; training takes the mean, whose gradient is a broadcast (wasm's AvgPoolGrad with a
+    // whole-image window is a slow naive loop).
+    const pooled = ctx.training ? tf.mean(x, [1, 2]) : tf.avgPool(x, [h, w], [h, w], 'valid');
+    const g = tf.reshape(pooled, [b, 1, groups, c / groups]);
     const coeff = tf.sum(tf.mul(xg, g), 3); // [b, hw, G]
     const centred = tf.sub(coeff, tf.mean(coeff, 1, true));
     const n = h * w;

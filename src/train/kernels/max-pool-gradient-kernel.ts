@@ -1,0 +1,66 @@
+/**
+ * MaxPoolGrad for backends whose own kernel is wrong. tfjs-backend-wasm 4.22's native MaxPoolGrad drops the
+ * gradient of every window whose maximum is zero or negative, and sends ties to the last maximum. LDFnet's
+ * global branch max-pools the constrained convolution's signed residuals, so on wasm those windows would
+ * silently stop learning. This kernel follows TensorFlow (and tfjs' cpu backend): each window's gradient
+ * goes, whole, to the first position holding its maximum (in row-major window order); padding never wins.
+ * Checked against the cpu backend in test/unit/train/kernels/conv-gradient-kernels.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface MaxPoolGradGeometry {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, g: MaxPoolGradGeometry): tf.Tensor4D {
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape,
+    g.filterSize,
+    g.strides,
+    1,
+    g.pad as 'valid' | 'same' | number,
+    g.dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const xs = x.dataSync() as Float32Array;
+  const dys = dy.dataSync() as Float32Array;
+  const dx = new Float32Array(xs.length);
+  const best = new Float32Array(c);
+  const bestAt = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let o = 0; o < outHeight; o++) {
+      const y0 = Math.max(0, o * strideHeight - top);
+      const y1 = Math.min(inHeight, o * strideHeight - top + kh);
+      for (let p = 0; p < outWidth; p++) {
+        const x0 = Math.max(0, p * strideWidth - left);
+        const x1 = Math.min(inWidth, p * strideWidth - left + kw);
+        best.fill(Number.NEGATIVE_INFINITY);
+        bestAt.fill(-1);
+        for (let yy = y0; yy < y1; yy++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const base = ((b * inHeight + yy) * inWidth + xx) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = xs[base + ch]!;
+              // `>` keeps the first maximum; `bestAt < 0` takes a NaN or -Infinity window's first cell.
+              if (v > best[ch]! || bestAt[ch]! < 0) {
+                best[ch] = v;
+                bestAt[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const dyBase = ((b * outHeight + o) * outWidth + p) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const at = bestAt[ch]!;
+          if (at >= 0) dx[at]! += dys[dyBase + ch]!;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(dx, x.shape);
+}
