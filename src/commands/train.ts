@@ -1,0 +1,128 @@
+import { Flags } from '@oclif/core';
+import cliProgress from 'cli-progress';
+import { BaseCommand } from '../cli/base-command.js';
+import { EXIT } from '../cli/exit-codes.js';
+import { backendFlags } from '../cli/flags.js';
+import { selectBackend, type BackendName } from '../model/backend.js';
+import { LDFNET_VARIANTS, type LdfnetVariant } from '../model/ldfnet-config.js';
+import { DEFAULT_AUGMENT } from '../train/augment.js';
+import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
+import { TRAIN_DEFAULTS, trainLdfnet, type TrainEvent } from '../train/train-ldfnet.js';
+import path from 'node:path';
+
+export default class TrainCommand extends BaseCommand {
+  static override summary = 'Train LDFnet on a prepared face dataset (self-blended images from real faces by default).';
+
+  static override description = `Trains the network on a dataset made by \`ldf dataset prepare\`. With --synthesize sbi (the default) every real face is paired with its self-blended twin (a forgery made from the face itself), so real faces alone train a forgery detector. Adam, learning rate halved after every epoch, seeded and reproducible; flips, small rotations and JPEG re-compression augment the images (--no-augment turns them off).
+
+Checkpoints go to OUT/checkpoint every --checkpoint-every steps and at each epoch end; --resume continues exactly (same data order, optimiser state). After each epoch the model is scored on the validation split (or --val); the epoch with the best validation AUC is written to OUT as a trained model folder. OUT/train-log.jsonl records every step and each epoch's validation metrics.
+
+${BaseCommand.exitCodesHelp}
+  130  interrupted (Ctrl-C): a checkpoint was written; --resume continues`;
+
+  static override examples = [
+    '<%= config.bin %> train --data datasets/real-faces --out models/my-ldfnet',
+    '<%= config.bin %> train --data datasets/real-faces --out models/my-ldfnet --resume',
+    '<%= config.bin %> train --data datasets/real-faces --val datasets/val --ablation basenet-sge --out models/ablation-sge',
+  ];
+
+  static override flags = {
+    ...backendFlags,
+    data: Flags.directory({ description: 'Prepared training dataset (ldf dataset prepare).', required: true, exists: true }),
+    val: Flags.directory({ description: 'Prepared validation dataset (default: the val split of --data).', exists: true }),
+    out: Flags.string({ char: 'o', description: 'Output model folder (checkpoints and log inside).', required: true }),
+    epochs: Flags.integer({ description: 'Epochs.', default: TRAIN_DEFAULTS.epochs, min: 1 }),
+    'batch-size': Flags.integer({ description: 'Images per step (even with SBI: pairs of real and fake).', default: TRAIN_DEFAULTS.batchSize, min: 2 }),
+    lr: Flags.string({ description: 'Initial learning rate.', default: String(TRAIN_DEFAULTS.learningRate) }),
+    'lr-decay': Flags.string({ description: 'Factor applied to the learning rate after each epoch.', default: String(TRAIN_DEFAULTS.lrDecay) }),
+    seed: Flags.integer({ description: 'Seed of weights, data order and synthesis.', default: TRAIN_DEFAULTS.seed }),
+    ablation: Flags.string({ description: 'Network variant (Table III of the paper).', options: [...LDFNET_VARIANTS], default: TRAIN_DEFAULTS.variant }),
+    synthesize: Flags.string({ description: 'Forgery synthesis from real faces: sbi, or none (the dataset has real and fake faces).', options: ['sbi', 'none'], default: 'sbi' }),
+    augment: Flags.boolean({ description: 'Flip, rotation and JPEG re-compression augmentation.', default: true, allowNo: true }),
+    'checkpoint-every': Flags.integer({ description: 'Steps between checkpoints.', default: TRAIN_DEFAULTS.checkpointEverySteps, min: 1 }),
+    'max-steps': Flags.integer({ description: 'Stop after this many steps in total (resume later).', min: 1 }),
+    'max-val': Flags.integer({ description: 'Validation faces scored per epoch (a seeded sample).', default: TRAIN_DEFAULTS.maxValItems, min: 1 }),
+    resume: Flags.boolean({ description: 'Continue from OUT/checkpoint.', default: false }),
+    id: Flags.string({ description: 'Model id for the manifest (default: the OUT folder name).' }),
+    quiet: Flags.boolean({ char: 'q', description: 'No progress output.', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(TrainCommand);
+    const number = (name: string, value: string): number => {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) this.error(`--${name} must be a positive number, got '${value}'`, { exit: EXIT.ERROR });
+      return n;
+    };
+    const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
+    registerTrainingKernels();
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    const tty = process.stderr.isTTY && !flags.quiet;
+    const bar = tty
+      ? new cliProgress.SingleBar(
+          { format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} acc {acc} | {ips} img/s', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    const say = (line: string): void => {
+      if (!flags.quiet) process.stderr.write(`${line}\n`);
+    };
+    const onEvent = (e: TrainEvent): void => {
+      switch (e.type) {
+        case 'start':
+          say(`training on ${e.trainItems} faces (${e.stepsPerEpoch} steps per epoch), validating on ${e.valItems}; backend ${backend.name}${e.resumed ? `; resumed at epoch ${e.epoch + 1} step ${e.step}` : ''}`);
+          bar?.start(e.stepsPerEpoch, e.step, { epoch: e.epoch + 1, loss: '-', acc: '-', ips: '-' });
+          break;
+        case 'step':
+          if (bar) {
+            if (e.step === 1) bar.start(bar.getTotal(), 0, { epoch: e.epoch + 1 });
+            bar.update(e.step, { epoch: e.epoch + 1, loss: e.loss.toFixed(4), acc: e.accuracy.toFixed(2), ips: e.imagesPerSecond.toFixed(1) });
+          } else if (!flags.quiet && e.globalStep % 10 === 0) {
+            say(`epoch ${e.epoch + 1} step ${e.step}: loss ${e.loss.toFixed(4)} acc ${e.accuracy.toFixed(2)} ${e.imagesPerSecond.toFixed(1)} img/s`);
+          }
+          break;
+        case 'validation':
+          bar?.stop();
+          say(`epoch ${e.epoch + 1} validation: AUC ${e.metrics.auc?.toFixed(4) ?? 'n/a'}, EER ${e.metrics.eer?.rate.toFixed(4) ?? 'n/a'}${e.best ? ' (best so far: saved)' : ''}`);
+          break;
+        case 'done':
+          bar?.stop();
+          say(`${e.stopped ? 'stopped' : 'done'} after ${e.globalStep} steps; best epoch ${e.bestEpoch === null ? 'none yet' : e.bestEpoch + 1}${e.bestAuc === null ? '' : ` (AUC ${e.bestAuc.toFixed(4)})`}`);
+          break;
+        default:
+          break;
+      }
+    };
+    try {
+      await trainLdfnet(
+        {
+          dataDir: flags.data,
+          valDir: flags.val,
+          outDir: flags.out,
+          epochs: flags.epochs,
+          batchSize: flags['batch-size'],
+          learningRate: number('lr', flags.lr),
+          lrDecay: number('lr-decay', flags['lr-decay']),
+          seed: flags.seed,
+          variant: flags.ablation as LdfnetVariant,
+          synthesize: flags.synthesize as 'sbi' | 'none',
+          augment: flags.augment ? DEFAULT_AUGMENT : null,
+          checkpointEverySteps: flags['checkpoint-every'],
+          resume: flags.resume,
+          maxSteps: flags['max-steps'],
+          maxValItems: flags['max-val'],
+          id: flags.id ?? path.basename(path.resolve(flags.out)),
+          toolVersion: this.config.version,
+          signal: controller.signal,
+        },
+        onEvent,
+      );
+    } finally {
+      bar?.stop();
+      process.off('SIGINT', onSigint);
+    }
+    if (controller.signal.aborted) process.exitCode = 130;
+  }
+}

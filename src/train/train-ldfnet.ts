@@ -1,0 +1,507 @@
+/**
+ * Trains LDFnet on a prepared face dataset (src/train/dataset), on the active TF.js backend.
+ *
+ * Recipe (the paper's defaults, overridable): Adam (β1 0.9, β2 0.999, ε 1e-8), learning rate 1e-3 halved
+ * after every epoch, seed 7, softmax cross-entropy on the 2 logits; batch-norm moving statistics with
+ * momentum 0.1 and the unbiased batch variance (PyTorch's convention). With `synthesize: 'sbi'` every real
+ * item yields itself and its self-blended twin, so a batch of B images holds B/2 items.
+ *
+ * Determinism and resume: the item order of epoch e is a permutation seeded by (seed, e), each image's
+ * random draws come from sampleRng(seed, e * itemCount + position), and the checkpoint (every
+ * `checkpointEverySteps` steps and at each epoch end, in `<out>/checkpoint/`) holds the weights, both
+ * Adam moments, the step counters and the best result so far. A resumed run continues with the next
+ * batch of the same order: a killed run loses at most `checkpointEverySteps` steps.
+ *
+ * After each epoch the model is scored on the validation items (the dataset's `val` split, or `valDir`),
+ * real crops and, for SBI, their self-blended twins (fixed seeds, no augmentation); the epoch with the
+ * best validation AUC is written to `<out>` as a trained model folder whose manifest records the data,
+ * recipe, time, hardware and metrics.
+ */
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { untrainedManifestFields } from '../model/init-model.js';
+import { DEFAULT_LDFNET_CONFIG, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
+import { LdfnetModel } from '../model/ldfnet-model.js';
+import { initLdfnetParams, isTrainable, mulberry32 } from '../model/ldfnet-params.js';
+import { ldfnetForward, normalizeInput } from '../model/ldfnet.js';
+import { LayerContext } from '../model/layers/layer-context.js';
+import { loadModelFolder, saveModelFolder } from '../model/model-folder.js';
+import type { ModelManifest } from '../model/manifest.js';
+import { openDataset, type DatasetItem, type OpenedDataset } from './dataset/index.js';
+import { evaluateScores, type MetricBlock } from './metrics/index.js';
+import { DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, type Synthesis } from './training-batch.js';
+import type { AugmentOptions } from './augment.js';
+
+export interface TrainOptions {
+  dataDir: string;
+  /** A separate validation dataset; default: the `val` split of dataDir. */
+  valDir?: string;
+  outDir: string;
+  epochs: number;
+  /** Images per step (with SBI: pairs * 2). */
+  batchSize: number;
+  learningRate: number;
+  /** Multiplies the learning rate after every epoch (0.5: halved). */
+  lrDecay: number;
+  seed: number;
+  variant: LdfnetVariant;
+  synthesize: Synthesis;
+  augment: AugmentOptions | null;
+  checkpointEverySteps: number;
+  resume: boolean;
+  /** Stop after this many steps in total (benchmarks, tests); the run can be resumed later. */
+  maxSteps?: number;
+  /** Validation items scored per epoch (a seeded sample when the split is larger). */
+  maxValItems: number;
+  /** Model id for the output manifest. */
+  id: string;
+  toolVersion: string;
+  /** Architecture overrides (tests use a small network). */
+  config?: Partial<LdfnetConfig>;
+  /** Sets the stop flag: finish the current step, checkpoint, return. */
+  signal?: AbortSignal;
+}
+
+export const TRAIN_DEFAULTS = {
+  epochs: 5,
+  batchSize: 16,
+  learningRate: 1e-3,
+  lrDecay: 0.5,
+  seed: 7,
+  variant: 'ldfnet' as LdfnetVariant,
+  synthesize: 'sbi' as Synthesis,
+  checkpointEverySteps: 50,
+  maxValItems: 500,
+};
+
+export type TrainEvent =
+  | { type: 'start'; trainItems: number; valItems: number; stepsPerEpoch: number; epoch: number; step: number; resumed: boolean }
+  | { type: 'step'; epoch: number; step: number; globalStep: number; loss: number; accuracy: number; imagesPerSecond: number; learningRate: number }
+  | { type: 'checkpoint'; globalStep: number; dir: string }
+  | { type: 'validation'; epoch: number; metrics: MetricBlock; best: boolean }
+  | { type: 'done'; globalStep: number; stopped: boolean; bestEpoch: number | null; bestAuc: number | null };
+
+export type TrainListener = (event: TrainEvent) => void;
+
+export const CHECKPOINT_DIR = 'checkpoint';
+const STATE_FILE = 'state.json';
+const ADAM_FILE = 'adam.bin';
+export const TRAIN_LOG_FILE = 'train-log.jsonl';
+const STATE_VERSION = 1;
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const ADAM_EPSILON = 1e-8;
+const BN_MOMENTUM = 0.1;
+
+interface TrainState {
+  version: number;
+  epoch: number;
+  /** Steps done in `epoch`. */
+  stepInEpoch: number;
+  globalStep: number;
+  bestAuc: number | null;
+  bestEpoch: number | null;
+  trainSeconds: number;
+  /** What the state belongs to: resuming another run is refused. */
+  fingerprint: string;
+}
+
+export class TrainError extends Error {
+  readonly code: 'NO_TRAIN_DATA' | 'RESUME_MISMATCH' | 'BAD_OPTIONS';
+  constructor(code: TrainError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TrainError';
+    this.code = code;
+  }
+}
+
+/** Seeded permutation of 0..n-1 for one epoch (Fisher-Yates on mulberry32). */
+export function epochOrder(n: number, seed: number, epoch: number): number[] {
+  const rand = mulberry32((seed * 0x9e3779b1 + epoch * 0x85ebca6b) >>> 0);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: DatasetItem[]): string {
+  return JSON.stringify({
+    config,
+    seed: options.seed,
+    batchSize: options.batchSize,
+    synthesize: options.synthesize,
+    items: train.length,
+    first: train[0]?.id ?? null,
+    last: train.at(-1)?.id ?? null,
+  });
+}
+
+function sampleItems(items: DatasetItem[], max: number, seed: number): DatasetItem[] {
+  if (items.length <= max) return items;
+  return epochOrder(items.length, seed, -1)
+    .slice(0, max)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+/** The trainer's tensors: weights, Adam moments. Owns them. */
+class TrainerState {
+  readonly names: string[];
+  constructor(
+    readonly params: Map<string, tf.Tensor>,
+    readonly m: tf.Tensor[],
+    readonly v: tf.Tensor[],
+  ) {
+    this.names = [...params.keys()].filter(isTrainable);
+  }
+
+  static fresh(params: Map<string, tf.Tensor>): TrainerState {
+    const names = [...params.keys()].filter(isTrainable);
+    return new TrainerState(
+      params,
+      names.map((n) => tf.zerosLike(params.get(n)!)),
+      names.map((n) => tf.zerosLike(params.get(n)!)),
+    );
+  }
+
+  dispose(): void {
+    for (const t of this.params.values()) t.dispose();
+    tf.dispose([...this.m, ...this.v]);
+  }
+}
+
+function paramsCopy(params: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
+  return new Map([...params].map(([k, t]) => [k, tf.clone(t)]));
+}
+
+/** One optimisation step; returns loss and accuracy of the batch. */
+function trainStep(
+  state: TrainerState,
+  config: LdfnetConfig,
+  manifest: ModelManifest,
+  pixels: Float32Array,
+  labels: number[],
+  learningRate: number,
+  adamStep: number,
+): { loss: number; accuracy: number } {
+  const size = config.inputSize;
+  const b = labels.length;
+  let lossValue = 0;
+  let correct = 0;
+  tf.tidy(() => {
+    const x = normalizeInput(tf.tensor4d(pixels, [b, size, size, 3]), manifest.input.normalization);
+    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+    const observations: LayerContext['bnObservations'][] = [];
+    let logitsOut: tf.Tensor | undefined;
+    const f = (...ws: tf.Tensor[]): tf.Scalar => {
+      const p = new Map(state.params);
+      state.names.forEach((n, i) => p.set(n, ws[i]!));
+      const ctx = new LayerContext({ params: p, training: true });
+      const logits = ldfnetForward(ctx, config, x);
+      observations.push(ctx.bnObservations);
+      logitsOut = tf.keep(logits);
+      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+    };
+    const { value, grads } = tf.valueAndGrads(f)(state.names.map((n) => state.params.get(n)!));
+    lossValue = value.dataSync()[0]!;
+    const predicted = tf.argMax(logitsOut!, 1).dataSync();
+    labels.forEach((l, i) => (correct += predicted[i] === l ? 1 : 0));
+    logitsOut!.dispose();
+    // Adam with bias correction.
+    const c1 = 1 - BETA1 ** adamStep;
+    const c2 = 1 - BETA2 ** adamStep;
+    state.names.forEach((name, i) => {
+      const g = grads[i]!;
+      const m = tf.add(tf.mul(state.m[i]!, BETA1), tf.mul(g, 1 - BETA1));
+      const v = tf.add(tf.mul(state.v[i]!, BETA2), tf.mul(tf.square(g), 1 - BETA2));
+      const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPSILON));
+      const next = tf.sub(state.params.get(name)!, tf.mul(update, learningRate));
+      state.params.get(name)!.dispose();
+      state.params.set(name, tf.keep(next));
+      state.m[i]!.dispose();
+      state.v[i]!.dispose();
+      state.m[i] = tf.keep(m);
+      state.v[i] = tf.keep(v);
+    });
+    // Batch-norm moving statistics from this batch (unbiased variance, momentum 0.1).
+    for (const obs of observations.flat()) {
+      const meanName = `${obs.name}.mean`;
+      const varName = `${obs.name}.variance`;
+      const unbiased = tf.mul(obs.variance, obs.count / Math.max(obs.count - 1, 1));
+      const nextMean = tf.add(tf.mul(state.params.get(meanName)!, 1 - BN_MOMENTUM), tf.mul(obs.mean, BN_MOMENTUM));
+      const nextVar = tf.add(tf.mul(state.params.get(varName)!, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM));
+      state.params.get(meanName)!.dispose();
+      state.params.get(varName)!.dispose();
+      state.params.set(meanName, tf.keep(nextMean));
+      state.params.set(varName, tf.keep(nextVar));
+      obs.mean.dispose();
+      obs.variance.dispose();
+    }
+  });
+  return { loss: lossValue, accuracy: correct / b };
+}
+
+async function saveCheckpoint(dir: string, base: ModelManifest, state: TrainerState, train: TrainState): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const fields = { ...base, id: `${base.id}-checkpoint`, trained: false, default: false } as Omit<ModelManifest, 'weights'> & {
+    weights?: unknown;
+  };
+  delete fields.weights;
+  await saveModelFolder(dir, fields, state.params);
+  const moments = [...state.m, ...state.v].map((t) => t.dataSync() as Float32Array);
+  const bytes = moments.reduce((a, t) => a + t.byteLength, 0);
+  const data = new Uint8Array(bytes);
+  let offset = 0;
+  for (const t of moments) {
+    data.set(new Uint8Array(t.buffer, t.byteOffset, t.byteLength), offset);
+    offset += t.byteLength;
+  }
+  const tmp = path.join(dir, `${ADAM_FILE}.tmp-${process.pid}`);
+  await writeFile(tmp, data);
+  await rename(tmp, path.join(dir, ADAM_FILE));
+  await writeJsonAtomic(path.join(dir, STATE_FILE), train);
+}
+
+async function loadCheckpoint(dir: string): Promise<{ state: TrainerState; train: TrainState }> {
+  const train = JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as TrainState;
+  if (train.version !== STATE_VERSION) throw new TrainError('RESUME_MISMATCH', `${dir}: checkpoint state version ${train.version}, expected ${STATE_VERSION}`);
+  const { params } = await loadModelFolder(dir);
+  const names = [...params.keys()].filter(isTrainable);
+  const raw = await readFile(path.join(dir, ADAM_FILE));
+  const floats = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const sizes = names.map((n) => params.get(n)!.size);
+  const total = sizes.reduce((a, s) => a + s, 0);
+  if (floats.length !== 2 * total) {
+    for (const t of params.values()) t.dispose();
+    throw new TrainError('RESUME_MISMATCH', `${dir}: ${ADAM_FILE} holds ${floats.length} values, expected ${2 * total}`);
+  }
+  let offset = 0;
+  const take = (n: string): tf.Tensor => {
+    const shape = params.get(n)!.shape;
+    const t = tf.tensor(floats.subarray(offset, offset + params.get(n)!.size), shape, 'float32');
+    offset += params.get(n)!.size;
+    return t;
+  };
+  const m = names.map(take);
+  const v = names.map(take);
+  return { state: new TrainerState(params, m, v), train };
+}
+
+/** Fake scores of validation images with the current weights (moving BN statistics, folded). */
+async function validate(
+  state: TrainerState,
+  manifest: ModelManifest,
+  dataDir: string,
+  items: DatasetItem[],
+  options: TrainOptions,
+): Promise<{ scores: number[]; labels: number[] }> {
+  const model = LdfnetModel.fromParams(manifest, paramsCopy(state.params));
+  const size = manifest.input.size;
+  const scores: number[] = [];
+  const labels: number[] = [];
+  try {
+    const chunk = 16;
+    for (let start = 0; start < items.length; start += chunk) {
+      const images: LabelledImage[] = [];
+      for (const [k, item] of items.slice(start, start + chunk).entries()) {
+        images.push(...(await sampleImages(dataDir, item, options.seed + 1, start + k, { size, synthesize: options.synthesize, augment: null })));
+      }
+      const { pixels, labels: l } = packImages(images, size);
+      const s = tf.tidy(() => model.scoreTensor(tf.tensor4d(pixels, [images.length, size, size, 3])));
+      scores.push(...(await s.data()));
+      s.dispose();
+      labels.push(...l);
+    }
+  } finally {
+    model.dispose();
+  }
+  return { scores, labels };
+}
+
+function hardware(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), backend: tf.getBackend() };
+}
+
+/**
+ * Runs (or resumes) a training run. Select the backend and call registerTrainingKernels() first.
+ * Returns when all epochs are done, `maxSteps` is reached, or `signal` aborts (after a checkpoint).
+ */
+export async function trainLdfnet(options: TrainOptions, emit: TrainListener = () => {}): Promise<{ globalStep: number; bestAuc: number | null }> {
+  if (options.batchSize < 2 || (options.synthesize === 'sbi' && options.batchSize % 2 !== 0)) {
+    throw new TrainError('BAD_OPTIONS', `batch size must be >= 2 (and even with SBI), got ${options.batchSize}`);
+  }
+  const config: LdfnetConfig = { ...DEFAULT_LDFNET_CONFIG, ...options.config, variant: options.variant };
+  const data: OpenedDataset = await openDataset(options.dataDir);
+  const labelOk = (item: DatasetItem): boolean => options.synthesize !== 'sbi' || item.label === 'real';
+  const train = data.items.filter((i) => i.split === 'train' && labelOk(i));
+  const valData = options.valDir === undefined ? data : await openDataset(options.valDir);
+  const valAll = options.valDir === undefined ? data.items.filter((i) => i.split === 'val') : valData.items;
+  const val = sampleItems(valAll, options.maxValItems, options.seed);
+  if (train.length === 0) throw new TrainError('NO_TRAIN_DATA', `${options.dataDir}: no training items${options.synthesize === 'sbi' ? ' labelled real' : ''}`);
+
+  const perItem = options.synthesize === 'sbi' ? 2 : 1;
+  const itemsPerStep = options.batchSize / perItem;
+  const stepsPerEpoch = Math.floor(train.length / itemsPerStep);
+  if (stepsPerEpoch === 0) throw new TrainError('NO_TRAIN_DATA', `${train.length} training items make no full batch of ${options.batchSize} images`);
+  const fingerprint = fingerprintOf(options, config, train);
+  const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
+  const logFile = path.join(options.outDir, TRAIN_LOG_FILE);
+  await mkdir(options.outDir, { recursive: true });
+
+  const manifest: ModelManifest = {
+    ...untrainedManifestFields(config, options.seed, options.id, options.toolVersion),
+    weights: { format: 'tfjs-weights', files: [], specs: [] },
+  };
+  let state: TrainerState;
+  let progress: TrainState;
+  if (options.resume) {
+    const loaded = await loadCheckpoint(checkpointDir).catch((cause: unknown) => {
+      throw new TrainError('RESUME_MISMATCH', `cannot resume from ${checkpointDir}: ${(cause as Error).message}`, { cause });
+    });
+    if (loaded.train.fingerprint !== fingerprint) {
+      loaded.state.dispose();
+      throw new TrainError('RESUME_MISMATCH', `${checkpointDir} belongs to another run (data, architecture, seed, batch size or synthesis differ)`);
+    }
+    state = loaded.state;
+    progress = loaded.train;
+  } else {
+    state = TrainerState.fresh(initLdfnetParams(config, options.seed));
+    progress = { version: STATE_VERSION, epoch: 0, stepInEpoch: 0, globalStep: 0, bestAuc: null, bestEpoch: null, trainSeconds: 0, fingerprint };
+    await writeFile(logFile, '');
+  }
+  const log = (record: Record<string, unknown>): Promise<void> => appendFile(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+
+  emit({ type: 'start', trainItems: train.length, valItems: val.length, stepsPerEpoch, epoch: progress.epoch, step: progress.stepInEpoch, resumed: options.resume });
+  let stopped = false;
+  let sinceCheckpoint = 0;
+  try {
+    while (progress.epoch < options.epochs && !stopped) {
+      const epoch = progress.epoch;
+      const order = epochOrder(train.length, options.seed, epoch);
+      const learningRate = options.learningRate * options.lrDecay ** epoch;
+      // Prefetch: the next batch's images are made while the current step runs.
+      const makeBatch = (step: number): Promise<LabelledImage[][]> =>
+        Promise.all(
+          order.slice(step * itemsPerStep, (step + 1) * itemsPerStep).map((itemIndex, k) =>
+            sampleImages(options.dataDir, train[itemIndex]!, options.seed, epoch * train.length + step * itemsPerStep + k, {
+              size: config.inputSize,
+              synthesize: options.synthesize,
+              augment: options.augment,
+            }),
+          ),
+        );
+      let next = makeBatch(progress.stepInEpoch);
+      while (progress.stepInEpoch < stepsPerEpoch) {
+        if (options.signal?.aborted || (options.maxSteps !== undefined && progress.globalStep >= options.maxSteps)) {
+          stopped = true;
+          break;
+        }
+        const t0 = performance.now();
+        const images = (await next).flat();
+        if (progress.stepInEpoch + 1 < stepsPerEpoch) next = makeBatch(progress.stepInEpoch + 1);
+        const { pixels, labels } = packImages(images, config.inputSize);
+        const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1);
+        const seconds = (performance.now() - t0) / 1000;
+        progress.globalStep += 1;
+        progress.stepInEpoch += 1;
+        progress.trainSeconds += seconds;
+        const imagesPerSecond = images.length / seconds;
+        emit({ type: 'step', epoch, step: progress.stepInEpoch, globalStep: progress.globalStep, loss, accuracy, imagesPerSecond, learningRate });
+        await log({ type: 'step', epoch, step: progress.stepInEpoch, globalStep: progress.globalStep, loss, accuracy, imagesPerSecond, learningRate });
+        sinceCheckpoint += 1;
+        if (sinceCheckpoint >= options.checkpointEverySteps) {
+          await saveCheckpoint(checkpointDir, manifest, state, progress);
+          sinceCheckpoint = 0;
+          emit({ type: 'checkpoint', globalStep: progress.globalStep, dir: checkpointDir });
+        }
+      }
+      if (stopped) break;
+      // Epoch end: validate, keep the best, checkpoint the start of the next epoch.
+      let metrics: MetricBlock | null = null;
+      let best = false;
+      if (val.length > 0) {
+        const { scores, labels } = await validate(state, manifest, valData.dir, val, options);
+        metrics = evaluateScores(scores, labels, { thresholds: manifest.thresholds }).block;
+        const auc = metrics.auc;
+        best = auc !== null && (progress.bestAuc === null || auc > progress.bestAuc);
+        if (best) {
+          progress.bestAuc = auc;
+          progress.bestEpoch = epoch;
+        }
+        emit({ type: 'validation', epoch, metrics: metrics, best });
+        await log({ type: 'validation', epoch, best, metrics: stripCurves(metrics) });
+      }
+      if (best || val.length === 0) {
+        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, valAll.length, epoch, progress, metrics), state.params);
+      }
+      progress.epoch += 1;
+      progress.stepInEpoch = 0;
+      await saveCheckpoint(checkpointDir, manifest, state, progress);
+      sinceCheckpoint = 0;
+      emit({ type: 'checkpoint', globalStep: progress.globalStep, dir: checkpointDir });
+    }
+    if (stopped && sinceCheckpoint > 0) {
+      await saveCheckpoint(checkpointDir, manifest, state, progress);
+      emit({ type: 'checkpoint', globalStep: progress.globalStep, dir: checkpointDir });
+    }
+  } finally {
+    state.dispose();
+  }
+  emit({ type: 'done', globalStep: progress.globalStep, stopped, bestEpoch: progress.bestEpoch, bestAuc: progress.bestAuc });
+  return { globalStep: progress.globalStep, bestAuc: progress.bestAuc };
+}
+
+function stripCurves(metrics: MetricBlock): Record<string, unknown> {
+  return { ...metrics };
+}
+
+function trainedManifest(
+  base: ModelManifest,
+  options: TrainOptions,
+  data: OpenedDataset,
+  valItems: number,
+  epoch: number,
+  progress: TrainState,
+  metrics: MetricBlock | null,
+): Omit<ModelManifest, 'weights'> {
+  const { weights: _weights, ...fields } = base;
+  return {
+    ...fields,
+    version: '1.0.0',
+    description: `LDFnet (${options.variant}) trained by ldf train${options.synthesize === 'sbi' ? ' with self-blended images' : ''}; epoch ${epoch + 1} of ${options.epochs}.`,
+    trained: true,
+    training: {
+      data: { dir: options.dataDir, valDir: options.valDir ?? null, items: data.items.length, valItems, roots: data.manifest.roots.map((r) => r.path), counts: data.manifest.counts },
+      recipe: {
+        optimizer: { name: 'adam', beta1: BETA1, beta2: BETA2, epsilon: ADAM_EPSILON },
+        learningRate: options.learningRate,
+        lrDecayPerEpoch: options.lrDecay,
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        seed: options.seed,
+        synthesize: options.synthesize,
+        augment: options.augment,
+        batchNormMomentum: BN_MOMENTUM,
+        loss: 'softmax-cross-entropy',
+      },
+      selectedEpoch: epoch,
+      steps: progress.globalStep,
+      trainSeconds: Math.round(progress.trainSeconds),
+      finishedAt: new Date().toISOString(),
+      hardware: hardware(),
+    },
+    metrics: metrics === null ? null : { validation: stripCurves(metrics) },
+    createdAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Turns dataset items into training images: read the crop, augment it (flip, small rotation), synthesise
+ * its self-blended twin when training with SBI, JPEG re-compress each image with some probability. Every
+ * random draw comes from sampleRng(seed, sampleIndex), so a sample is the same image on every run and
+ * after a resume.
+ */
+import { applyGeometric, DEFAULT_AUGMENT, drawGeometricAugment, jpegRecompress, type AugmentOptions } from './augment.js';
+import { readCrop, type DatasetItem } from './dataset/index.js';
+import { sampleRng, synthesizeSbi } from './sbi/index.js';
+
+export type Synthesis = 'sbi' | 'none';
+
+export interface LabelledImage {
+  /** RGB24, size * size * 3. */
+  rgb: Uint8Array;
+  /** 0 real, 1 fake. */
+  label: 0 | 1;
+}
+
+export interface SampleOptions {
+  size: number;
+  synthesize: Synthesis;
+  /** null: no augmentation (validation). */
+  augment: AugmentOptions | null;
+}
+
+/** The training images one dataset item yields: with SBI a real and its fake twin, else the item itself. */
+export async function sampleImages(
+  dir: string,
+  item: DatasetItem,
+  seed: number,
+  sampleIndex: number,
+  options: SampleOptions,
+): Promise<LabelledImage[]> {
+  const rng = sampleRng(seed, sampleIndex);
+  const { rgb, landmarks } = await readCrop(dir, item, options.size);
+  let crop = rgb;
+  let points: [number, number][] = landmarks;
+  if (options.augment !== null) {
+    const moved = applyGeometric(crop, options.size, points, drawGeometricAugment(rng, options.augment));
+    crop = moved.crop;
+    points = moved.landmarks as [number, number][];
+  }
+  let images: LabelledImage[];
+  if (options.synthesize === 'sbi' && item.label === 'real') {
+    const { real, fake } = synthesizeSbi(crop, points, rng);
+    images = [
+      { rgb: real, label: 0 },
+      { rgb: fake, label: 1 },
+    ];
+  } else {
+    images = [{ rgb: crop, label: item.label === 'fake' ? 1 : 0 }];
+  }
+  if (options.augment !== null) {
+    const augment = options.augment;
+    for (const image of images) {
+      if (rng() < augment.jpegProbability) {
+        const quality = augment.jpegQualityMin + rng() * (95 - augment.jpegQualityMin);
+        image.rgb = await jpegRecompress(image.rgb, options.size, quality);
+      }
+    }
+  }
+  return images;
+}
+
+export { DEFAULT_AUGMENT };
+
+/** Packs images into one float32 NHWC buffer of 0..255 values. */
+export function packImages(images: readonly LabelledImage[], size: number): { pixels: Float32Array; labels: number[] } {
+  const per = size * size * 3;
+  const pixels = new Float32Array(images.length * per);
+  images.forEach((image, i) => pixels.set(image.rgb, i * per));
+  return { pixels, labels: images.map((image) => image.label) };
+}
