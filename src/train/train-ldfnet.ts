@@ -53,6 +53,14 @@ export interface TrainOptions {
   resume: boolean;
   /** Stop after this many steps in total (benchmarks, tests); the run can be resumed later. */
   maxSteps?: number;
+  /**
+   * Training items per epoch (default: all of them). Smaller epochs validate, checkpoint the best model and
+   * decay the learning rate more often; successive epochs walk on through the seeded shuffles, so every
+   * item is still seen once before any is seen twice.
+   */
+  epochItems?: number;
+  /** Images per forward/backward pass; their gradients are summed into one step of `batchSize` images. */
+  microBatch: number;
   /** Validation items scored per epoch (a seeded sample when the split is larger). */
   maxValItems: number;
   /** Model id for the output manifest. */
@@ -73,6 +81,7 @@ export const TRAIN_DEFAULTS = {
   variant: 'ldfnet' as LdfnetVariant,
   synthesize: 'sbi' as Synthesis,
   checkpointEverySteps: 50,
+  microBatch: 2,
   maxValItems: 500,
 };
 
@@ -128,11 +137,33 @@ export function epochOrder(n: number, seed: number, epoch: number): number[] {
   return order;
 }
 
+/**
+ * The training items of one epoch: positions [epoch * epochItems, (epoch + 1) * epochItems) of the endless
+ * stream made of epochOrder(n, seed, 0), epochOrder(n, seed, 1), ... With epochItems = n, epoch e is exactly
+ * epochOrder(n, seed, e). Returns each item's index and its stream position (the seed of its SBI sample).
+ */
+export function epochItems(n: number, seed: number, epoch: number, itemsPerEpoch: number): { item: number; position: number }[] {
+  const out: { item: number; position: number }[] = [];
+  let pass = -1;
+  let order: number[] = [];
+  for (let position = epoch * itemsPerEpoch; position < (epoch + 1) * itemsPerEpoch; position++) {
+    const p = Math.floor(position / n);
+    if (p !== pass) {
+      pass = p;
+      order = epochOrder(n, seed, pass);
+    }
+    out.push({ item: order[position - pass * n]!, position });
+  }
+  return out;
+}
+
 function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: DatasetItem[]): string {
   return JSON.stringify({
     config,
     seed: options.seed,
     batchSize: options.batchSize,
+    epochItems: options.epochItems ?? null,
+    microBatch: options.microBatch,
     synthesize: options.synthesize,
     items: train.length,
     first: train[0]?.id ?? null,
@@ -184,7 +215,21 @@ function paramsCopy(params: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
   return new Map([...params].map(([k, t]) => [k, tf.clone(t)]));
 }
 
-/** One optimisation step; returns loss and accuracy of the batch. */
+/** Pools per-chunk batch statistics of one BN layer: the mean and (biased) variance over all chunks. */
+function pooledMoments(parts: { mean: tf.Tensor; variance: tf.Tensor; count: number }[]): { mean: tf.Tensor; variance: tf.Tensor; count: number } {
+  const count = parts.reduce((a, p) => a + p.count, 0);
+  const mean = tf.addN(parts.map((p) => tf.mul(p.mean, p.count / count)));
+  const secondMoment = tf.addN(parts.map((p) => tf.mul(tf.add(p.variance, tf.square(p.mean)), p.count / count)));
+  return { mean, variance: tf.relu(tf.sub(secondMoment, tf.square(mean))), count };
+}
+
+/**
+ * One optimisation step on a batch, computed in chunks of `microBatch` images whose gradients are summed
+ * (gradient accumulation): the wasm backend's heap (wasm32, at most 4 GiB) holds the saved activations of
+ * only about two 256x256 images. Batch-norm layers normalise each chunk by its own statistics (with SBI a
+ * chunk of 2 is a real face and its blended twin); the moving statistics get the pooled statistics of the
+ * whole batch. Returns the batch's loss and accuracy.
+ */
 function trainStep(
   state: TrainerState,
   config: LdfnetConfig,
@@ -193,35 +238,57 @@ function trainStep(
   labels: number[],
   learningRate: number,
   adamStep: number,
+  microBatch: number,
 ): { loss: number; accuracy: number } {
   const size = config.inputSize;
   const b = labels.length;
+  const perImage = size * size * 3;
   let lossValue = 0;
   let correct = 0;
+  const sums: (tf.Tensor | undefined)[] = state.names.map(() => undefined);
+  const observations = new Map<string, { mean: tf.Tensor; variance: tf.Tensor; count: number }[]>();
+  for (let start = 0; start < b; start += microBatch) {
+    const n = Math.min(microBatch, b - start);
+    const chunkLabels = labels.slice(start, start + n);
+    tf.tidy(() => {
+      const x = normalizeInput(
+        tf.tensor4d(pixels.subarray(start * perImage, (start + n) * perImage), [n, size, size, 3]),
+        manifest.input.normalization,
+      );
+      const y = tf.oneHot(tf.tensor1d(chunkLabels, 'int32'), 2);
+      let logitsOut: tf.Tensor | undefined;
+      const f = (...ws: tf.Tensor[]): tf.Scalar => {
+        const p = new Map(state.params);
+        state.names.forEach((name, i) => p.set(name, ws[i]!));
+        const ctx = new LayerContext({ params: p, training: true });
+        const logits = ldfnetForward(ctx, config, x);
+        for (const o of ctx.bnObservations) {
+          const list = observations.get(o.name) ?? [];
+          list.push({ mean: o.mean, variance: o.variance, count: o.count });
+          observations.set(o.name, list);
+        }
+        logitsOut = tf.keep(logits);
+        // The chunk's share of the batch mean.
+        return tf.mul(tf.losses.softmaxCrossEntropy(y, logits), n / b) as tf.Scalar;
+      };
+      const { value, grads } = tf.valueAndGrads(f)(state.names.map((name) => state.params.get(name)!));
+      lossValue += value.dataSync()[0]!;
+      const predicted = tf.argMax(logitsOut!, 1).dataSync();
+      chunkLabels.forEach((l, i) => (correct += predicted[i] === l ? 1 : 0));
+      logitsOut!.dispose();
+      grads.forEach((g, i) => {
+        const previous = sums[i];
+        sums[i] = tf.keep(previous === undefined ? g : tf.add(previous, g));
+        previous?.dispose();
+      });
+    });
+  }
   tf.tidy(() => {
-    const x = normalizeInput(tf.tensor4d(pixels, [b, size, size, 3]), manifest.input.normalization);
-    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
-    const observations: LayerContext['bnObservations'][] = [];
-    let logitsOut: tf.Tensor | undefined;
-    const f = (...ws: tf.Tensor[]): tf.Scalar => {
-      const p = new Map(state.params);
-      state.names.forEach((n, i) => p.set(n, ws[i]!));
-      const ctx = new LayerContext({ params: p, training: true });
-      const logits = ldfnetForward(ctx, config, x);
-      observations.push(ctx.bnObservations);
-      logitsOut = tf.keep(logits);
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    };
-    const { value, grads } = tf.valueAndGrads(f)(state.names.map((n) => state.params.get(n)!));
-    lossValue = value.dataSync()[0]!;
-    const predicted = tf.argMax(logitsOut!, 1).dataSync();
-    labels.forEach((l, i) => (correct += predicted[i] === l ? 1 : 0));
-    logitsOut!.dispose();
     // Adam with bias correction.
     const c1 = 1 - BETA1 ** adamStep;
     const c2 = 1 - BETA2 ** adamStep;
     state.names.forEach((name, i) => {
-      const g = grads[i]!;
+      const g = sums[i]!;
       const m = tf.add(tf.mul(state.m[i]!, BETA1), tf.mul(g, 1 - BETA1));
       const v = tf.add(tf.mul(state.v[i]!, BETA2), tf.mul(tf.square(g), 1 - BETA2));
       const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPSILON));
@@ -234,9 +301,10 @@ function trainStep(
       state.v[i] = tf.keep(v);
     });
     // Batch-norm moving statistics from this batch (unbiased variance, momentum 0.1).
-    for (const obs of observations.flat()) {
-      const meanName = `${obs.name}.mean`;
-      const varName = `${obs.name}.variance`;
+    for (const [bnName, parts] of observations) {
+      const obs = pooledMoments(parts);
+      const meanName = `${bnName}.mean`;
+      const varName = `${bnName}.variance`;
       const unbiased = tf.mul(obs.variance, obs.count / Math.max(obs.count - 1, 1));
       const nextMean = tf.add(tf.mul(state.params.get(meanName)!, 1 - BN_MOMENTUM), tf.mul(obs.mean, BN_MOMENTUM));
       const nextVar = tf.add(tf.mul(state.params.get(varName)!, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM));
@@ -244,10 +312,10 @@ function trainStep(
       state.params.get(varName)!.dispose();
       state.params.set(meanName, tf.keep(nextMean));
       state.params.set(varName, tf.keep(nextVar));
-      obs.mean.dispose();
-      obs.variance.dispose();
     }
   });
+  tf.dispose(sums.filter((t): t is tf.Tensor => t !== undefined));
+  for (const parts of observations.values()) for (const p of parts) tf.dispose([p.mean, p.variance]);
   return { loss: lossValue, accuracy: correct / b };
 }
 
@@ -352,7 +420,8 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
 
   const perItem = options.synthesize === 'sbi' ? 2 : 1;
   const itemsPerStep = options.batchSize / perItem;
-  const stepsPerEpoch = Math.floor(train.length / itemsPerStep);
+  const itemsPerEpoch = Math.min(options.epochItems ?? train.length, train.length);
+  const stepsPerEpoch = Math.floor(itemsPerEpoch / itemsPerStep);
   if (stepsPerEpoch === 0) throw new TrainError('NO_TRAIN_DATA', `${train.length} training items make no full batch of ${options.batchSize} images`);
   const fingerprint = fingerprintOf(options, config, train);
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
@@ -388,13 +457,13 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   try {
     while (progress.epoch < options.epochs && !stopped) {
       const epoch = progress.epoch;
-      const order = epochOrder(train.length, options.seed, epoch);
+      const order = epochItems(train.length, options.seed, epoch, itemsPerEpoch);
       const learningRate = options.learningRate * options.lrDecay ** epoch;
       // Prefetch: the next batch's images are made while the current step runs.
       const makeBatch = (step: number): Promise<LabelledImage[][]> =>
         Promise.all(
-          order.slice(step * itemsPerStep, (step + 1) * itemsPerStep).map((itemIndex, k) =>
-            sampleImages(options.dataDir, train[itemIndex]!, options.seed, epoch * train.length + step * itemsPerStep + k, {
+          order.slice(step * itemsPerStep, (step + 1) * itemsPerStep).map(({ item, position }) =>
+            sampleImages(options.dataDir, train[item]!, options.seed, position, {
               size: config.inputSize,
               synthesize: options.synthesize,
               augment: options.augment,
@@ -411,7 +480,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
         const images = (await next).flat();
         if (progress.stepInEpoch + 1 < stepsPerEpoch) next = makeBatch(progress.stepInEpoch + 1);
         const { pixels, labels } = packImages(images, config.inputSize);
-        const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1);
+        const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1, options.microBatch);
         const seconds = (performance.now() - t0) / 1000;
         progress.globalStep += 1;
         progress.stepInEpoch += 1;
