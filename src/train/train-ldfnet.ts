@@ -558,6 +558,8 @@ function trainedManifest(
         lrDecayPerEpoch: options.lrDecay,
         epochs: options.epochs,
         batchSize: options.batchSize,
+        microBatch: options.microBatch,
+        epochItems: options.epochItems ?? data.items.length,
         seed: options.seed,
         synthesize: options.synthesize,
         augment: options.augment,
