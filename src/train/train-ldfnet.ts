@@ -460,8 +460,8 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
       const order = epochItems(train.length, options.seed, epoch, itemsPerEpoch);
       const learningRate = options.learningRate * options.lrDecay ** epoch;
       // Prefetch: the next batch's images are made while the current step runs.
-      const makeBatch = (step: number): Promise<LabelledImage[][]> =>
-        Promise.all(
+      const makeBatch = (step: number): Promise<LabelledImage[][]> => {
+        const batch = Promise.all(
           order.slice(step * itemsPerStep, (step + 1) * itemsPerStep).map(({ item, position }) =>
             sampleImages(options.dataDir, train[item]!, options.seed, position, {
               size: config.inputSize,
@@ -470,6 +470,12 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
             }),
           ),
         );
+        // A prefetched batch is not awaited when the run stops (or a step fails) first: its failure (an
+        // unreadable crop) must not become an unhandled rejection, which kills the process before the stop
+        // checkpoint is written. Awaiting it still throws.
+        batch.catch(() => undefined);
+        return batch;
+      };
       let next = makeBatch(progress.stepInEpoch);
       while (progress.stepInEpoch < stepsPerEpoch) {
         if (options.signal?.aborted || (options.maxSteps !== undefined && progress.globalStep >= options.maxSteps)) {
@@ -512,7 +518,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
         await log({ type: 'validation', epoch, best, metrics: stripCurves(metrics) });
       }
       if (best || val.length === 0) {
-        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, valAll.length, epoch, progress, metrics), state.params);
+        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics), state.params);
       }
       progress.epoch += 1;
       progress.stepInEpoch = 0;
@@ -539,6 +545,8 @@ function trainedManifest(
   base: ModelManifest,
   options: TrainOptions,
   data: OpenedDataset,
+  /** Training items per epoch as used: --epoch-items capped at the training items, or all of them. */
+  epochItems: number,
   valItems: number,
   epoch: number,
   progress: TrainState,
@@ -559,7 +567,7 @@ function trainedManifest(
         epochs: options.epochs,
         batchSize: options.batchSize,
         microBatch: options.microBatch,
-        epochItems: options.epochItems ?? data.items.length,
+        epochItems,
         seed: options.seed,
         synthesize: options.synthesize,
         augment: options.augment,
