@@ -1,0 +1,386 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFolder, readManifest } from '../../../src/model/model-folder.js';
+import { DEFAULT_AUGMENT } from '../../../src/train/augment.js';
+import { openDataset } from '../../../src/train/dataset/index.js';
+import { registerTrainingKernels } from '../../../src/train/kernels/register-training-kernels.js';
+import {
+  CHECKPOINT_DIR,
+  epochItems,
+  epochOrder,
+  TRAIN_LOG_FILE,
+  trainLdfnet,
+  TrainError,
+  type TrainEvent,
+  type TrainOptions,
+} from '../../../src/train/train-ldfnet.js';
+import { useTestBackend } from '../../helpers/backend.js';
+import { writeSyntheticDataset, type SyntheticSource } from '../../helpers/synthetic-face-dataset.js';
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+
+describe('epochOrder', () => {
+  it('is a permutation of 0..n-1, reproducible, different across epochs and seeds', () => {
+    for (const n of [0, 1, 2, 7, 50]) expect(sorted(epochOrder(n, 7, 0))).toEqual(range(n));
+    const a = epochOrder(50, 7, 0);
+    expect(epochOrder(50, 7, 0)).toEqual(a);
+    expect(a).not.toEqual(range(50)); // shuffled
+    const others = [epochOrder(50, 7, 1), epochOrder(50, 7, 2), epochOrder(50, 8, 0), epochOrder(50, 8, 1), epochOrder(50, 7, -1)];
+    for (const o of others) {
+      expect(sorted(o)).toEqual(range(50));
+      expect(o).not.toEqual(a);
+    }
+    // Seed and epoch do not trade places: (7, 8) is not (8, 7).
+    expect(epochOrder(50, 7, 8)).not.toEqual(epochOrder(50, 8, 7));
+  });
+
+  it('puts every item in every slot about equally often over many seeds (an unbiased shuffle)', () => {
+    const n = 5;
+    const counts = range(n).map(() => range(n).map(() => 0));
+    const runs = 5000;
+    for (let s = 0; s < runs; s++) epochOrder(n, s, 0).forEach((item, slot) => counts[item]![slot]!++);
+    for (const row of counts) for (const c of row) expect(Math.abs(c - runs / n)).toBeLessThan(0.1 * (runs / n));
+  });
+});
+
+describe('epochItems', () => {
+  it('with itemsPerEpoch = n, epoch e is epochOrder(n, seed, e) at stream positions e*n ...', () => {
+    for (const e of [0, 1, 5]) {
+      const got = epochItems(12, 3, e, 12);
+      expect(got.map((g) => g.item)).toEqual(epochOrder(12, 3, e));
+      expect(got.map((g) => g.position)).toEqual(range(12).map((i) => e * 12 + i));
+    }
+  });
+
+  it('with shorter epochs, walks on through the stream: consecutive positions, each item once per pass', () => {
+    const n = 10;
+    for (const k of [3, 4, 10, 25]) {
+      const epochs = Math.ceil((3 * n) / k); // enough epochs to cover three passes
+      const stream = range(epochs).flatMap((e) => {
+        const items = epochItems(n, 7, e, k);
+        expect(items).toHaveLength(k);
+        return items;
+      });
+      // Positions run 0, 1, 2, ... with no gap or repeat across epoch boundaries.
+      expect(stream.map((s) => s.position)).toEqual(range(epochs * k));
+      // Pass p (positions p*n .. p*n + n - 1) is exactly epochOrder(n, seed, p): every item once.
+      for (let p = 0; p < 3; p++) {
+        const pass = stream.slice(p * n, (p + 1) * n).map((s) => s.item);
+        expect(pass).toEqual(epochOrder(n, 7, p));
+        expect(sorted(pass)).toEqual(range(n));
+      }
+      // The first ceil(n/k) epochs see all n items before any item is seen twice.
+      const firstEpochs = range(Math.ceil(n / k)).flatMap((e) => epochItems(n, 7, e, k).map((s) => s.item));
+      expect(new Set(firstEpochs.slice(0, n)).size).toBe(n);
+    }
+  });
+
+  it('differs across seeds', () => {
+    expect(epochItems(10, 7, 1, 4)).not.toEqual(epochItems(10, 8, 1, 4));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// trainLdfnet on a tiny synthetic dataset and a narrow network.
+
+const SIZE = 64;
+const SOURCES: SyntheticSource[] = [
+  ...range(6).map((i): SyntheticSource => ({ name: `real/t${i}.jpg`, label: 'real', split: 'train' })),
+  { name: 'fake/f0.jpg', label: 'fake', split: 'train' }, // left out with SBI: only real faces train
+  ...range(2).map((i): SyntheticSource => ({ name: `real/v${i}.jpg`, label: 'real', split: 'val' })),
+];
+
+let root: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  await useTestBackend();
+  registerTrainingKernels();
+  root = await mkdtemp(path.join(tmpdir(), 'ldf-train-'));
+  dataDir = path.join(root, 'data');
+  await writeSyntheticDataset(dataDir, SIZE, SOURCES);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** 6 real training faces, 4 images (2 pairs) a step: 3 steps per epoch. */
+const options = (outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({
+  dataDir,
+  outDir,
+  epochs: 2,
+  batchSize: 4,
+  learningRate: 1e-3,
+  lrDecay: 0.5,
+  seed: 7,
+  variant: 'ldfnet',
+  synthesize: 'sbi',
+  augment: DEFAULT_AUGMENT,
+  checkpointEverySteps: 1,
+  resume: false,
+  microBatch: 2,
+  maxValItems: 10,
+  id: 'tiny',
+  toolVersion: '0.0.0',
+  config: { inputSize: SIZE, widths: [4, 8, 8, 16, 16], sgeGroups: [2, 2, 2, 4, 4] },
+  ...extra,
+});
+
+interface LogLine {
+  type: 'step' | 'validation';
+  globalStep?: number;
+  epoch: number;
+  loss?: number;
+  [key: string]: unknown;
+}
+
+async function readLog(outDir: string): Promise<LogLine[]> {
+  return (await readFile(path.join(outDir, TRAIN_LOG_FILE), 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as LogLine);
+}
+
+/** A log line without what depends on the clock. */
+function timeless(line: LogLine): Record<string, unknown> {
+  const { time: _time, imagesPerSecond: _ips, ...rest } = line;
+  return rest;
+}
+
+/** Every weight of a model folder as raw bytes, by name. */
+async function weightBytes(dir: string): Promise<Map<string, Buffer>> {
+  const { params } = await loadModelFolder(dir);
+  const out = new Map<string, Buffer>();
+  for (const [name, t] of params) {
+    const v = t.dataSync() as Float32Array;
+    out.set(name, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    t.dispose();
+  }
+  return out;
+}
+
+/** Names of the weights whose bytes differ between two model folders' weights (same names required). */
+function differingWeights(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
+  expect([...b.keys()]).toEqual([...a.keys()]);
+  return [...a].filter(([name, bytes]) => !bytes.equals(b.get(name)!)).map(([name]) => name);
+}
+
+function expectSameWeights(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect(differingWeights(a, b)).toEqual([]);
+}
+
+describe('trainLdfnet', () => {
+  let straight: string;
+  let resumed: string;
+  let nudged: string;
+  const straightEvents: TrainEvent[] = [];
+  const resumedEvents: TrainEvent[][] = [[], []];
+
+  beforeAll(async () => {
+    straight = path.join(root, 'straight');
+    resumed = path.join(root, 'resumed');
+    // A: 4 steps in one go. B: 2 steps, stop, resume to 4. Step 4 lies in the second epoch, so both cross
+    // an epoch end (validation, best model, learning-rate decay); B stops in the middle of epoch 1.
+    expect(await trainLdfnet(options(straight, { maxSteps: 4 }), (e) => straightEvents.push(e))).toEqual({ globalStep: 4, bestAuc: expect.any(Number) });
+    expect((await trainLdfnet(options(resumed, { maxSteps: 2 }), (e) => resumedEvents[0]!.push(e))).globalStep).toBe(2);
+    expect((await trainLdfnet(options(resumed, { maxSteps: 4, resume: true }), (e) => resumedEvents[1]!.push(e))).globalStep).toBe(4);
+    // Control: a 10 % higher learning rate, to show the comparisons below see small differences.
+    nudged = path.join(root, 'nudged');
+    await trainLdfnet(options(nudged, { maxSteps: 4, learningRate: 1.1e-3 }));
+  }, 240_000);
+
+  it('reports start, steps, checkpoints, validation and done', () => {
+    const types = straightEvents.map((e) => e.type);
+    expect(types.filter((t) => t === 'step')).toHaveLength(4);
+    expect(straightEvents[0]).toEqual({ type: 'start', trainItems: 6, valItems: 2, stepsPerEpoch: 3, epoch: 0, step: 0, resumed: false });
+    expect(straightEvents.filter((e) => e.type === 'validation')).toHaveLength(1);
+    expect(straightEvents.at(-1)).toMatchObject({ type: 'done', globalStep: 4, stopped: true, bestEpoch: 0 });
+    const steps = straightEvents.filter((e): e is Extract<TrainEvent, { type: 'step' }> => e.type === 'step');
+    expect(steps.map((s) => [s.epoch, s.step, s.globalStep, s.learningRate])).toEqual([
+      [0, 1, 1, 1e-3],
+      [0, 2, 2, 1e-3],
+      [0, 3, 3, 1e-3],
+      [1, 1, 4, 5e-4],
+    ]);
+    for (const s of steps) {
+      expect(Number.isFinite(s.loss) && s.loss > 0).toBe(true);
+      expect(s.accuracy).toBeGreaterThanOrEqual(0);
+      expect(s.accuracy).toBeLessThanOrEqual(1);
+    }
+    // Resumed: starts where the first part stopped (epoch 0, step 2 of 3).
+    expect(resumedEvents[0]!.at(-1)).toMatchObject({ type: 'done', globalStep: 2, stopped: true });
+    expect(resumedEvents[1]![0]).toMatchObject({ type: 'start', epoch: 0, step: 2, resumed: true });
+    expect(resumedEvents[1]!.filter((e) => e.type === 'step').map((e) => (e as { globalStep: number }).globalStep)).toEqual([3, 4]);
+  });
+
+  it('a stopped and resumed run ends bit-identical to an uninterrupted one: weights, Adam moments, best model', async () => {
+    expectSameWeights(await weightBytes(path.join(straight, CHECKPOINT_DIR)), await weightBytes(path.join(resumed, CHECKPOINT_DIR)));
+    const adamA = await readFile(path.join(straight, CHECKPOINT_DIR, 'adam.bin'));
+    const adamB = await readFile(path.join(resumed, CHECKPOINT_DIR, 'adam.bin'));
+    expect(adamA.length).toBeGreaterThan(0);
+    expect(adamB.equals(adamA)).toBe(true);
+    // The best epoch's trained model (epoch 0, saved at the epoch end, by the resumed part in B).
+    expectSameWeights(await weightBytes(straight), await weightBytes(resumed));
+    const [ma, mb] = [await readManifest(straight), await readManifest(resumed)];
+    expect(ma.trained).toBe(true);
+    expect(mb.weights.files.map((f) => f.sha256)).toEqual(ma.weights.files.map((f) => f.sha256));
+    expect(mb.metrics).toEqual(ma.metrics);
+    // And training did change the weights: the checkpoint after step 4 is not the model after step 3, and a
+    // slightly different learning rate ends elsewhere.
+    const ckpt = await weightBytes(path.join(straight, CHECKPOINT_DIR));
+    expect(differingWeights(ckpt, await weightBytes(straight)).length).toBeGreaterThan(0);
+    expect(differingWeights(ckpt, await weightBytes(path.join(nudged, CHECKPOINT_DIR))).length).toBeGreaterThan(0);
+    expect((await readFile(path.join(nudged, CHECKPOINT_DIR, 'adam.bin'))).equals(adamA)).toBe(false);
+  });
+
+  it('keeps the best epoch as a trained model whose recipe says how it was trained', async () => {
+    const manifest = await readManifest(straight);
+    expect(manifest).toMatchObject({ id: 'tiny', trained: true, training: { selectedEpoch: 0, steps: 3 } });
+    // The epoch size as trained: the 6 real training faces, not all 9 items of the dataset.
+    expect(manifest.training).toMatchObject({ recipe: { epochItems: 6, microBatch: 2, batchSize: 4, synthesize: 'sbi', learningRate: 1e-3 } });
+    expect((manifest.metrics as { validation: { auc: unknown } } | null)?.validation.auc).toEqual(expect.any(Number));
+  });
+
+  it('logs the same losses, step for step, and the same validation metrics', async () => {
+    const a = await readLog(straight);
+    const b = await readLog(resumed);
+    expect(a.map((l) => [l.type, l.globalStep ?? null])).toEqual([
+      ['step', 1],
+      ['step', 2],
+      ['step', 3],
+      ['validation', null],
+      ['step', 4],
+    ]);
+    expect(b.map(timeless)).toEqual(a.map(timeless));
+    const lossAt = (log: LogLine[], step: number): number | undefined => log.find((l) => l.globalStep === step)?.loss;
+    for (const step of [3, 4]) {
+      expect(lossAt(a, step)).toEqual(expect.any(Number));
+      expect(lossAt(b, step)).toBe(lossAt(a, step));
+    }
+    // The control's losses part from step 2 on (step 1 runs on the same initial weights).
+    const c = await readLog(nudged);
+    expect(lossAt(c, 1)).toBe(lossAt(a, 1));
+    expect(lossAt(c, 4)).not.toBe(lossAt(a, 4));
+  });
+
+  it('refuses to resume another run (seed, batch size, micro-batch, architecture) or a missing checkpoint', async () => {
+    for (const other of [{ seed: 8 }, { batchSize: 2 }, { microBatch: 4 }, { config: { ...options('').config, widths: [4, 8, 8, 16, 32] as const } }]) {
+      const error = await trainLdfnet(options(straight, { resume: true, maxSteps: 5, ...other })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TrainError);
+      expect(error).toMatchObject({ code: 'RESUME_MISMATCH' });
+    }
+    await expect(trainLdfnet(options(path.join(root, 'never-trained'), { resume: true, maxSteps: 1 }))).rejects.toMatchObject({ code: 'RESUME_MISMATCH' });
+    // Nothing was trained by the refused calls: the checkpoint is still the one of step 4.
+    const state = JSON.parse(await readFile(path.join(straight, CHECKPOINT_DIR, 'state.json'), 'utf8')) as { globalStep: number };
+    expect(state.globalStep).toBe(4);
+  }, 60_000);
+
+  it('refuses bad batch sizes and datasets without a full batch', async () => {
+    await expect(trainLdfnet(options(path.join(root, 'bad'), { batchSize: 3 }))).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
+    await expect(trainLdfnet(options(path.join(root, 'bad'), { batchSize: 1, synthesize: 'none' }))).rejects.toMatchObject({ code: 'BAD_OPTIONS' });
+    await expect(trainLdfnet(options(path.join(root, 'bad'), { batchSize: 14 }))).rejects.toMatchObject({ code: 'NO_TRAIN_DATA' });
+  });
+
+  it('stops cleanly when the prefetched next batch cannot be read, and fails on it when it is reached', async () => {
+    // Step 2's first face has no crop file. A run told to stop after step 1 has already started reading
+    // step 2's images; that failure must not escape as an unhandled rejection (which would kill the CLI
+    // before its stop checkpoint is written).
+    const broken = path.join(root, 'broken-data');
+    await cp(dataDir, broken, { recursive: true });
+    const train = (await openDataset(broken)).items.filter((i) => i.split === 'train' && i.label === 'real');
+    const second = epochItems(train.length, 7, 0, train.length)[2]!;
+    await rm(path.join(broken, train[second.item]!.crop));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const out = path.join(root, 'broken-out');
+      expect(await trainLdfnet({ ...options(out, { maxSteps: 1 }), dataDir: broken })).toMatchObject({ globalStep: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // let a stray rejection surface
+      expect(JSON.parse(await readFile(path.join(out, CHECKPOINT_DIR, 'state.json'), 'utf8'))).toMatchObject({ globalStep: 1 });
+      await expect(trainLdfnet({ ...options(out, { maxSteps: 2, resume: true }), dataDir: broken })).rejects.toMatchObject({ code: 'BAD_CROP' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('trainLdfnet with short epochs (epochItems)', () => {
+  it('resumes exactly across epochs that cut through the seeded passes', async () => {
+    // 4 faces an epoch = 2 steps; 6 faces a pass: epoch 1 holds the end of pass 0 and the start of pass 1.
+    // A: 5 steps (epochs 0, 1 and the first step of 2). B: 3 steps (stopped in epoch 1), resumed to 5.
+    const short = (dir: string, extra: Partial<TrainOptions>): TrainOptions => options(path.join(root, dir), { epochs: 3, epochItems: 4, ...extra });
+    const steps: TrainEvent[] = [];
+    await trainLdfnet(short('short-a', { maxSteps: 5 }), (e) => steps.push(e));
+    await trainLdfnet(short('short-b', { maxSteps: 3 }));
+    const resumedStart: TrainEvent[] = [];
+    await trainLdfnet(short('short-b', { maxSteps: 5, resume: true }), (e) => resumedStart.push(e));
+    expect(resumedStart[0]).toMatchObject({ type: 'start', stepsPerEpoch: 2, epoch: 1, step: 1, resumed: true });
+    expect(steps.filter((e) => e.type === 'step').map((e) => [(e as { epoch: number }).epoch, (e as { learningRate: number }).learningRate])).toEqual([
+      [0, 1e-3],
+      [0, 1e-3],
+      [1, 5e-4],
+      [1, 5e-4],
+      [2, 2.5e-4],
+    ]);
+    expect(steps.filter((e) => e.type === 'validation')).toHaveLength(2);
+    expectSameWeights(await weightBytes(path.join(root, 'short-a', CHECKPOINT_DIR)), await weightBytes(path.join(root, 'short-b', CHECKPOINT_DIR)));
+    expectSameWeights(await weightBytes(path.join(root, 'short-a')), await weightBytes(path.join(root, 'short-b')));
+    const a = await readLog(path.join(root, 'short-a'));
+    expect(a.filter((l) => l.type === 'step')).toHaveLength(5);
+    expect((await readLog(path.join(root, 'short-b'))).map(timeless)).toEqual(a.map(timeless));
+    // The recipe in the manifest records the short epochs.
+    expect((await readManifest(path.join(root, 'short-a'))).training).toMatchObject({ recipe: { epochItems: 4, microBatch: 2, batchSize: 4 } });
+  }, 120_000);
+});
+
+describe('trainLdfnet micro-batches', () => {
+  /** The step losses of a run with learning rate 0 (the weights never change). */
+  async function losses(name: string, extra: Partial<TrainOptions>): Promise<{ loss: number; accuracy: number }[]> {
+    const steps: { loss: number; accuracy: number }[] = [];
+    await trainLdfnet(options(path.join(root, name), { learningRate: 0, epochs: 1, checkpointEverySteps: 100, ...extra }), (e) => {
+      if (e.type === 'step') steps.push({ loss: e.loss, accuracy: e.accuracy });
+    });
+    return steps;
+  }
+
+  it('the loss and accuracy of a step are the batch means, whatever the micro-batch (uneven chunks too)', async () => {
+    // With learning rate 0 the weights never change, and the images of a stream position are the same
+    // whatever the batch size, so a step's loss can be rebuilt from runs that cut the stream differently.
+    // Pairs (stream positions) 0, 1, 2 one step each:
+    const pairs = await losses('micro-2x2', { batchSize: 2, microBatch: 2, maxSteps: 3 });
+    // Pairs 0 and 1 in one step of 4 images, as two micro-batches of 2 (each normalised on its own):
+    const [split] = await losses('micro-4x2', { batchSize: 4, microBatch: 2, maxSteps: 1 });
+    // ... and as one pass of 4 (batch norm over all 4: a close but different loss):
+    const [whole] = await losses('micro-4x4', { batchSize: 4, microBatch: 4, maxSteps: 1 });
+    // Pairs 0, 1, 2 in one step of 6 images as micro-batches of 4 and 2:
+    const [uneven] = await losses('micro-6x4', { batchSize: 6, microBatch: 4, maxSteps: 1 });
+    expect(pairs).toHaveLength(3);
+    for (const s of [...pairs, split!, whole!, uneven!]) expect(Number.isFinite(s.loss) && s.loss > 0).toBe(true);
+
+    expect(split!.loss).toBeCloseTo((pairs[0]!.loss + pairs[1]!.loss) / 2, 5);
+    expect(split!.accuracy).toBeCloseTo((pairs[0]!.accuracy + pairs[1]!.accuracy) / 2, 9);
+    expect(uneven!.loss).toBeCloseTo((4 / 6) * whole!.loss + (2 / 6) * pairs[2]!.loss, 5);
+    expect(uneven!.accuracy).toBeCloseTo((4 / 6) * whole!.accuracy + (2 / 6) * pairs[2]!.accuracy, 9);
+    expect(whole!.loss).not.toBe(split!.loss);
+    expect(Math.abs(whole!.loss - split!.loss)).toBeLessThan(0.25 * split!.loss);
+  }, 120_000);
+
+  it('releases every tensor it made', async () => {
+    const before = tf.memory().numTensors;
+    // A whole epoch: steps, checkpoints, validation, the best model saved.
+    const events: TrainEvent[] = [];
+    await trainLdfnet(options(path.join(root, 'leak'), { epochs: 1, checkpointEverySteps: 2 }), (e) => events.push(e));
+    expect(events.map((e) => e.type).filter((t) => t !== 'step')).toEqual(['start', 'checkpoint', 'validation', 'checkpoint', 'done']);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
+
