@@ -4,7 +4,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags } from '../cli/flags.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
-import { LDFNET_VARIANTS, type LdfnetVariant } from '../model/ldfnet-config.js';
+import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, validateConfig, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
 import { DEFAULT_AUGMENT } from '../train/augment.js';
 import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
 import { TRAIN_DEFAULTS, trainLdfnet, type TrainEvent } from '../train/train-ldfnet.js';
@@ -51,6 +51,10 @@ ${BaseCommand.exitCodesHelp}
     resume: Flags.boolean({ description: 'Continue from OUT/checkpoint.', default: false }),
     id: Flags.string({ description: 'Model id for the manifest (default: the OUT folder name).' }),
     quiet: Flags.boolean({ char: 'q', description: 'No progress output.', default: false }),
+    'config-json': Flags.string({
+      description: 'Architecture overrides as JSON over the default LDFnet config, e.g. {"inputSize":64,"widths":[4,8,8,16,16],"sgeGroups":[2,2,2,4,4]} (for tests and benchmarks: a narrow network trains in seconds).',
+      hidden: true,
+    }),
   };
 
   async run(): Promise<void> {
@@ -60,6 +64,7 @@ ${BaseCommand.exitCodesHelp}
       if (!Number.isFinite(n) || n <= 0) this.error(`--${name} must be a positive number, got '${value}'`, { exit: EXIT.ERROR });
       return n;
     };
+    const config = flags['config-json'] === undefined ? undefined : this.parseConfig(flags['config-json'], flags.ablation as LdfnetVariant);
     const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
     registerTrainingKernels();
     const controller = new AbortController();
@@ -120,6 +125,7 @@ ${BaseCommand.exitCodesHelp}
           maxSteps: flags['max-steps'],
           maxValItems: flags['max-val'],
           microBatch: flags['micro-batch'],
+          ...(config === undefined ? {} : { config }),
           ...(flags['epoch-items'] === undefined ? {} : { epochItems: flags['epoch-items'] }),
           id: flags.id ?? path.basename(path.resolve(flags.out)),
           toolVersion: this.config.version,
@@ -132,5 +138,18 @@ ${BaseCommand.exitCodesHelp}
       process.off('SIGINT', onSigint);
     }
     if (controller.signal.aborted) process.exitCode = 130;
+  }
+
+  /** --config-json: a JSON object of LdfnetConfig fields over the defaults, checked whole (the variant is --ablation's). */
+  private parseConfig(text: string, variant: LdfnetVariant): Partial<LdfnetConfig> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.error(`--config-json is not valid JSON: ${(error as Error).message}`, { exit: EXIT.ERROR });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.error('--config-json must be a JSON object', { exit: EXIT.ERROR });
+    if ('variant' in value) this.error('--config-json: give the variant with --ablation', { exit: EXIT.ERROR });
+    return validateConfig({ ...DEFAULT_LDFNET_CONFIG, ...value, variant });
   }
 }

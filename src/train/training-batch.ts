@@ -4,6 +4,7 @@
  * random draw comes from sampleRng(seed, sampleIndex), so a sample is the same image on every run and
  * after a resume.
  */
+import { resampleRegion } from '../faces/resample-region.js';
 import { applyGeometric, DEFAULT_AUGMENT, drawGeometricAugment, jpegRecompress, type AugmentOptions } from './augment.js';
 import { readCrop, type DatasetItem } from './dataset/index.js';
 import { sampleRng, synthesizeSbi } from './sbi/index.js';
@@ -24,6 +25,21 @@ export interface SampleOptions {
   augment: AugmentOptions | null;
 }
 
+/**
+ * An item's crop and landmarks at `size` px. Datasets store 256 px crops; a network with another input size
+ * (a narrow test network, say) gets the same crop region resampled as cropFace resamples (area averaging when
+ * shrinking), with the landmarks scaled alike: close to the crop the scanner cuts for that input size.
+ */
+async function cropAt(dir: string, item: DatasetItem, size: number): Promise<{ rgb: Uint8Array; landmarks: [number, number][] }> {
+  const crop = await readCrop(dir, item);
+  if (crop.size === size) return crop;
+  const s = size / crop.size;
+  return {
+    rgb: resampleRegion({ width: crop.size, height: crop.size, data: crop.rgb }, { x: 0, y: 0, width: crop.size, height: crop.size }, size, size),
+    landmarks: crop.landmarks.map(([x, y]) => [x * s, y * s]),
+  };
+}
+
 /** The training images one dataset item yields: with SBI a real and its fake twin, else the item itself. */
 export async function sampleImages(
   dir: string,
@@ -33,7 +49,7 @@ export async function sampleImages(
   options: SampleOptions,
 ): Promise<LabelledImage[]> {
   const rng = sampleRng(seed, sampleIndex);
-  const { rgb, landmarks } = await readCrop(dir, item, options.size);
+  const { rgb, landmarks } = await cropAt(dir, item, options.size);
   let crop = rgb;
   let points: [number, number][] = landmarks;
   if (options.augment !== null) {
