@@ -17,7 +17,7 @@
  * best validation AUC is written to `<out>` as a trained model folder whose manifest records the data,
  * recipe, time, hardware and metrics.
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -179,12 +179,6 @@ function sampleItems(items: DatasetItem[], max: number, seed: number): DatasetIt
     .map((i) => items[i]!);
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, file);
-}
-
 /** The trainer's tensors: weights, Adam moments. Owns them. */
 class TrainerState {
   readonly names: string[];
@@ -319,13 +313,22 @@ function trainStep(
   return { loss: lossValue, accuracy: correct / b };
 }
 
+/**
+ * Writes a checkpoint as a whole: the files go to a fresh sibling folder, which then replaces `dir` by two
+ * renames (dir -> dir.old, new -> dir). A kill at any moment leaves either the previous checkpoint or the new
+ * one complete (loadCheckpoint falls back to dir.old when the kill fell between the renames), never new
+ * weights with old optimiser moments.
+ */
 async function saveCheckpoint(dir: string, base: ModelManifest, state: TrainerState, train: TrainState): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  const fresh = `${dir}.new-${process.pid}`;
+  const old = `${dir}.old`;
+  await rm(fresh, { recursive: true, force: true });
+  await mkdir(fresh, { recursive: true });
   const fields = { ...base, id: `${base.id}-checkpoint`, trained: false, default: false } as Omit<ModelManifest, 'weights'> & {
     weights?: unknown;
   };
   delete fields.weights;
-  await saveModelFolder(dir, fields, state.params);
+  await saveModelFolder(fresh, fields, state.params);
   const moments = [...state.m, ...state.v].map((t) => t.dataSync() as Float32Array);
   const bytes = moments.reduce((a, t) => a + t.byteLength, 0);
   const data = new Uint8Array(bytes);
@@ -334,13 +337,46 @@ async function saveCheckpoint(dir: string, base: ModelManifest, state: TrainerSt
     data.set(new Uint8Array(t.buffer, t.byteOffset, t.byteLength), offset);
     offset += t.byteLength;
   }
-  const tmp = path.join(dir, `${ADAM_FILE}.tmp-${process.pid}`);
-  await writeFile(tmp, data);
-  await rename(tmp, path.join(dir, ADAM_FILE));
-  await writeJsonAtomic(path.join(dir, STATE_FILE), train);
+  await writeFile(path.join(fresh, ADAM_FILE), data);
+  await writeFile(path.join(fresh, STATE_FILE), `${JSON.stringify(train, null, 2)}\n`);
+  await rm(old, { recursive: true, force: true });
+  if (await exists(dir)) await rename(dir, old);
+  await rename(fresh, dir);
+  await rm(old, { recursive: true, force: true });
 }
 
-async function loadCheckpoint(dir: string): Promise<{ state: TrainerState; train: TrainState }> {
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Drops the log lines of work a resumed run will redo (steps after the checkpoint, validations of epochs not
+ * finished in it), so every step and epoch appears once however often the run was killed.
+ */
+async function trimLog(logFile: string, progress: TrainState): Promise<void> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  const kept = text.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      const record = JSON.parse(line) as { type?: string; globalStep?: number; epoch?: number };
+      if (record.type === 'step') return (record.globalStep ?? 0) <= progress.globalStep;
+      if (record.type === 'validation') return (record.epoch ?? 0) < progress.epoch;
+      return true;
+    } catch {
+      return false; // a line cut short by a kill
+    }
+  });
+  const tmp = `${logFile}.tmp-${process.pid}`;
+  await writeFile(tmp, kept.map((l) => `${l}\n`).join(''));
+  await rename(tmp, logFile);
+}
+
+async function loadCheckpoint(checkpointDir: string): Promise<{ state: TrainerState; train: TrainState }> {
+  // A kill between saveCheckpoint's two renames leaves only the previous checkpoint, as dir.old.
+  const dir = !(await exists(checkpointDir)) && (await exists(`${checkpointDir}.old`)) ? `${checkpointDir}.old` : checkpointDir;
   const train = JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as TrainState;
   if (train.version !== STATE_VERSION) throw new TrainError('RESUME_MISMATCH', `${dir}: checkpoint state version ${train.version}, expected ${STATE_VERSION}`);
   const { params } = await loadModelFolder(dir);
@@ -444,6 +480,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
     }
     state = loaded.state;
     progress = loaded.train;
+    await trimLog(logFile, progress);
   } else {
     state = TrainerState.fresh(initLdfnetParams(config, options.seed));
     progress = { version: STATE_VERSION, epoch: 0, stepInEpoch: 0, globalStep: 0, bestAuc: null, bestEpoch: null, trainSeconds: 0, fingerprint };

@@ -12,7 +12,7 @@
  *
  * Padding, output sizes and strides come from tfjs' own computeConv2DInfo, so 'same', 'valid', numeric and
  * explicit paddings all follow TF's conventions. Checked against the cpu backend's kernels in
- * test/unit/train/conv-gradient-kernels.test.ts.
+ * test/unit/train/kernels/conv-gradient-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,9 +1,12 @@
 /**
  * MaxPoolGrad for backends whose own kernel is wrong. tfjs-backend-wasm 4.22's native MaxPoolGrad drops the
- * gradient of every window whose maximum is zero or negative, and sends ties to the last maximum. LDFnet's
- * global branch max-pools the constrained convolution's signed residuals, so on wasm those windows would
- * silently stop learning. This kernel follows TensorFlow (and tfjs' cpu backend): each window's gradient
- * goes, whole, to the first position holding its maximum (in row-major window order); padding never wins.
+ * gradient of every window whose maximum is zero or negative, and sends ties to the last maximum. In the
+ * default LDFnet (strides 1-2-2-2-2) the pooled tensors are TraceBlock outputs, sums of ReLUs, so a window's
+ * maximum is never negative and an all-zero window's gradient dies in the ReLUs anyway: there the native
+ * kernel happens to give the right gradients. Any configuration that pools a signed tensor (a stride-2 first
+ * stage pools the constrained convolution's residuals) would silently lose gradient on wasm, so ldf replaces
+ * the kernel. This one follows TensorFlow (and tfjs' cpu backend): each window's gradient goes, whole, to the
+ * first position holding its maximum (in row-major window order); padding never wins.
  * Checked against the cpu backend in test/unit/train/kernels/conv-gradient-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';

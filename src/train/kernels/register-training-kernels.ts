@@ -53,10 +53,6 @@ const implementations: Record<(typeof TRAINING_KERNELS)[number], (args: KernelAr
   },
 };
 
-/**
- * Wraps the backend's own Conv2DBackpropInput so 1x1 stride-1 convolutions (most of LDFnet's) take the
- * fast matMul path; every other geometry still runs the backend's kernel.
- */
 const maxPoolGradKernel: tf.KernelFunc = ({ inputs, attrs }: KernelArgs) =>
   maxPoolGrad(tensor4(inputs.dy!), tensor4(inputs.input!), attrs as unknown as tf.MaxPoolGradAttrs);
 
@@ -77,6 +73,10 @@ function replaceMaxPoolGrad(backendName: string): boolean {
   return true;
 }
 
+/**
+ * Wraps the backend's own Conv2DBackpropInput so 1x1 stride-1 convolutions (most of LDFnet's) take the
+ * fast matMul path; every other geometry still runs the backend's kernel.
+ */
 function wrapConv2dBackpropInput(backendName: string): boolean {
   const native = tf.getKernel('Conv2DBackpropInput', backendName);
   if (native === undefined || (native.kernelFunc as { ldfWrapped?: boolean }).ldfWrapped) return false;

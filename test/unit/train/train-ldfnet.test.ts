@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -311,6 +311,25 @@ describe('trainLdfnet', () => {
     }
     expect(unhandled).toEqual([]);
   });
+});
+
+describe('trainLdfnet after a kill', () => {
+  it('resumes from the previous checkpoint when a kill fell between its two renames, and logs each step once', async () => {
+    const straight = path.join(root, 'kill-straight');
+    const killed = path.join(root, 'kill-resumed');
+    await trainLdfnet(options(straight, { maxSteps: 3 }));
+    await trainLdfnet(options(killed, { maxSteps: 2 }));
+    // What a kill leaves: the checkpoint moved aside to .old but the new one not yet in place, and log lines of
+    // work done after the checkpoint (a step, a half-written line).
+    await rename(path.join(killed, CHECKPOINT_DIR), path.join(killed, `${CHECKPOINT_DIR}.old`));
+    await appendFile(path.join(killed, TRAIN_LOG_FILE), `${JSON.stringify({ type: 'step', epoch: 0, step: 3, globalStep: 3, loss: 9 })}\n{"type":"st`);
+    expect((await trainLdfnet(options(killed, { maxSteps: 3, resume: true }))).globalStep).toBe(3);
+    expectSameWeights(await weightBytes(path.join(straight, CHECKPOINT_DIR)), await weightBytes(path.join(killed, CHECKPOINT_DIR)));
+    await expect(stat(path.join(killed, `${CHECKPOINT_DIR}.old`))).rejects.toThrow();
+    const log = await readLog(killed);
+    expect(log.filter((l) => l.type === 'step').map((l) => l.globalStep)).toEqual([1, 2, 3]);
+    expect(log.map(timeless)).toEqual((await readLog(straight)).map(timeless));
+  }, 120_000);
 });
 
 describe('trainLdfnet with short epochs (epochItems)', () => {
