@@ -61,6 +61,11 @@ export interface TrainOptions {
   epochItems?: number;
   /** Images per forward/backward pass; their gradients are summed into one step of `batchSize` images. */
   microBatch: number;
+  /**
+   * Shuffle a step's images across micro-batches (default true; see mixBatch). false keeps each item's real
+   * and fake next to each other (tests that rebuild a step's loss from other runs).
+   */
+  mixMicroBatches?: boolean;
   /** Validation items scored per epoch (a seeded sample when the split is larger). */
   maxValItems: number;
   /** Model id for the output manifest. */
@@ -126,6 +131,20 @@ export class TrainError extends Error {
   }
 }
 
+/**
+ * The images of one step in the order they are fed, micro-batch by micro-batch. Batch norm normalises each
+ * micro-batch by its own statistics, so a micro-batch that always held a real face and its self-blended twin
+ * would let the network tell the two apart by comparing them through those statistics, a cue that does not
+ * exist at inference (moving statistics, one face at a time): trained that way, LDFnet reached 90 % training
+ * accuracy and 0.58 validation AUC. When a micro-batch is smaller than the batch, the images are shuffled
+ * (seeded by the step) so micro-batches mix faces of different items and labels at random.
+ */
+export function mixBatch(samples: LabelledImage[][], seed: number, globalStep: number, microBatch: number): LabelledImage[] {
+  const images = samples.flat();
+  if (microBatch >= images.length) return images;
+  return epochOrder(images.length, seed ^ 0x5bd1e995, globalStep).map((i) => images[i]!);
+}
+
 /** Seeded permutation of 0..n-1 for one epoch (Fisher-Yates on mulberry32). */
 export function epochOrder(n: number, seed: number, epoch: number): number[] {
   const rand = mulberry32((seed * 0x9e3779b1 + epoch * 0x85ebca6b) >>> 0);
@@ -164,6 +183,8 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
     batchSize: options.batchSize,
     epochItems: options.epochItems ?? null,
     microBatch: options.microBatch,
+    // Only when not the default, so checkpoints written before the option existed still resume.
+    ...(options.mixMicroBatches === false ? { mixMicroBatches: false } : {}),
     synthesize: options.synthesize,
     items: train.length,
     first: train[0]?.id ?? null,
@@ -520,8 +541,9 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
           break;
         }
         const t0 = performance.now();
-        const images = (await next).flat();
+        const pairs = await next;
         if (progress.stepInEpoch + 1 < stepsPerEpoch) next = makeBatch(progress.stepInEpoch + 1);
+        const images = options.mixMicroBatches === false ? pairs.flat() : mixBatch(pairs, options.seed, progress.globalStep, options.microBatch);
         const { pixels, labels } = packImages(images, config.inputSize);
         const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1, options.microBatch);
         const seconds = (performance.now() - t0) / 1000;
@@ -604,6 +626,7 @@ function trainedManifest(
         epochs: options.epochs,
         batchSize: options.batchSize,
         microBatch: options.microBatch,
+        mixMicroBatches: options.mixMicroBatches !== false,
         epochItems,
         seed: options.seed,
         synthesize: options.synthesize,
