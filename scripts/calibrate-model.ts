@@ -1,0 +1,142 @@
+/**
+ * Sets a trained model's verdict thresholds and held-out metrics from `ldf eval --json` reports, and
+ * (with --default) marks it as the model `ldf scan` uses by default.
+ *
+ *   node --import tsx scripts/calibrate-model.ts --model models/NAME \
+ *     --report yonsei=eval-yonsei.json --report videos=eval-videos.json [--fpr 0.05] [--fnr 0.05] [--default] [--write]
+ *
+ * Thresholds come from the file-level scores (an image is one file; a video's score is its aggregated
+ * track score, as `ldf scan` computes it) pooled over every report:
+ * - fake: the lowest threshold at which at most --fpr of the real files would be called fake (a forensic
+ *   tool must rarely accuse a real file);
+ * - real: the highest threshold at which at most --fnr of the forged files would be called real, capped
+ *   at the fake threshold (with a weak model the uncertain band then shrinks to nothing, and says so).
+ * Without --write it prints what it would set. Weight files and their hashes are not touched.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+interface EvalItem {
+  path: string;
+  label: 'real' | 'fake';
+  status: 'scored' | 'no-face' | 'error';
+  score: number | null;
+}
+
+interface EvalReport {
+  model: { id: string; sha256?: string };
+  frame: Record<string, unknown> | null;
+  video: Record<string, unknown> | null;
+  items: EvalItem[];
+  options?: unknown;
+}
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    report: { type: 'string', multiple: true },
+    fpr: { type: 'string', default: '0.05' },
+    fnr: { type: 'string', default: '0.05' },
+    default: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+  },
+});
+if (values.model === undefined || values.report === undefined || values.report.length === 0) {
+  console.error('usage: calibrate-model.ts --model DIR --report NAME=FILE [--report NAME=FILE ...] [--fpr 0.05] [--fnr 0.05] [--default] [--write]');
+  process.exit(2);
+}
+const maxFpr = Number(values.fpr);
+const maxFnr = Number(values.fnr);
+
+const reports = new Map<string, EvalReport>();
+for (const spec of values.report) {
+  const at = spec.indexOf('=');
+  if (at <= 0) throw new Error(`--report ${spec}: expected NAME=FILE`);
+  reports.set(spec.slice(0, at), JSON.parse(await readFile(spec.slice(at + 1), 'utf8')) as EvalReport);
+}
+
+const manifestPath = path.join(values.model, 'manifest.json');
+const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown> & {
+  id: string;
+  thresholds: { real: number; fake: number };
+  metrics: Record<string, unknown> | null;
+  licenses: string[];
+  default: boolean;
+};
+for (const [name, r] of reports) {
+  if (r.model.id !== manifest.id) throw new Error(`report ${name} is of model ${r.model.id}, not ${manifest.id}`);
+}
+
+const scored = [...reports.values()].flatMap((r) => r.items.filter((i) => i.status === 'scored' && i.score !== null));
+const real = scored.filter((i) => i.label === 'real').map((i) => i.score!).sort((a, b) => a - b);
+const fake = scored.filter((i) => i.label === 'fake').map((i) => i.score!).sort((a, b) => a - b);
+if (real.length === 0 || fake.length === 0) throw new Error('need scored real and fake files');
+
+/** Lowest t with |{real >= t}| <= maxFpr * n: just above the real score at that rank. */
+function fakeThreshold(): number {
+  const allowed = Math.floor(maxFpr * real.length);
+  const boundary = real[real.length - 1 - allowed]!; // the highest real score that must stay below t
+  return Math.min(1, nextUp(boundary));
+}
+/** Highest t with |{fake < t}| <= maxFnr * n. */
+function realThreshold(): number {
+  const allowed = Math.floor(maxFnr * fake.length);
+  return fake[allowed]!; // fakes strictly below it: at most `allowed`
+}
+function nextUp(x: number): number {
+  return Math.round((x + 5e-5) * 1e4) / 1e4 > x ? Math.round((x + 5e-5) * 1e4) / 1e4 : x + 1e-4;
+}
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+const fakeT = round4(fakeThreshold());
+const realT = round4(Math.min(realThreshold(), fakeT));
+const rate = (xs: number[], pred: (x: number) => boolean): number => xs.filter(pred).length / xs.length;
+const summary = {
+  rule: `fake: lowest threshold calling at most ${maxFpr * 100}% of held-out real files fake; real: highest threshold calling at most ${maxFnr * 100}% of held-out forged files real, capped at the fake threshold`,
+  files: { real: real.length, fake: fake.length },
+  thresholds: { real: realT, fake: fakeT },
+  atThresholds: {
+    realCalledFake: round4(rate(real, (s) => s >= fakeT)),
+    fakeCalledFake: round4(rate(fake, (s) => s >= fakeT)),
+    fakeCalledReal: round4(rate(fake, (s) => s < realT)),
+    realCalledReal: round4(rate(real, (s) => s < realT)),
+  },
+};
+
+const heldOut: Record<string, unknown> = {};
+for (const [name, r] of reports) heldOut[name] = { frame: stripCurves(r.frame), video: stripCurves(r.video) };
+
+function stripCurves(block: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (block === null) return null;
+  const { roc: _roc, calibration: _calibration, ...rest } = block;
+  return rest;
+}
+
+console.log(JSON.stringify({ model: manifest.id, ...summary, heldOut }, null, 2));
+/** Absolute paths of the machine that trained it, made relative to the repository (the manifest ships). */
+function relativePaths(value: unknown): unknown {
+  const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  if (typeof value === 'string') return path.isAbsolute(value) ? path.relative(repo, value) : value;
+  if (Array.isArray(value)) return value.map(relativePaths);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v)]));
+  }
+  return value;
+}
+
+if (values.write) {
+  manifest.training = relativePaths(manifest.training) as Record<string, unknown>;
+  manifest.thresholds = { real: realT, fake: fakeT };
+  manifest.metrics = { ...(manifest.metrics ?? {}), heldOut, thresholdSelection: summary };
+  manifest.default = values.default;
+  manifest.licenses = [
+    'UTKFace (training faces): non-commercial research use only.',
+    'All-Age-Faces (training faces): research use, cite the dataset.',
+    'Yonsei Real and Fake Face Detection (threshold selection, validation): research use.',
+    'FaceForensics++ and DFDC clips (validation): research use under their own terms of use.',
+    'LivePortrait examples (validation): MIT.',
+  ];
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  console.error(`wrote ${manifestPath}`);
+}
