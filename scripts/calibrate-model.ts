@@ -16,18 +16,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-
-interface EvalItem {
-  path: string;
-  label: 'real' | 'fake';
-  status: 'scored' | 'no-face' | 'error';
-  score: number | null;
-}
+import { type EvalItem, evaluateScores, scoresFromItems } from '../src/train/metrics/eval-report.js';
 
 interface EvalReport {
-  model: { id: string; sha256?: string };
-  frame: Record<string, unknown> | null;
-  video: Record<string, unknown> | null;
+  model: { id: string; weightsSha256?: string[] };
   items: EvalItem[];
   options?: unknown;
 }
@@ -63,9 +55,14 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<stri
   metrics: Record<string, unknown> | null;
   licenses: string[];
   default: boolean;
+  weights: { files: { sha256: string }[] };
 };
 for (const [name, r] of reports) {
   if (r.model.id !== manifest.id) throw new Error(`report ${name} is of model ${r.model.id}, not ${manifest.id}`);
+  const sha = manifest.weights.files.map((f) => f.sha256);
+  if (r.model.weightsSha256 !== undefined && r.model.weightsSha256.join() !== sha.join()) {
+    throw new Error(`report ${name} was made with other weights than ${manifestPath} holds (sha256 differs)`);
+  }
 }
 
 const scored = [...reports.values()].flatMap((r) => r.items.filter((i) => i.status === 'scored' && i.score !== null));
@@ -104,13 +101,17 @@ const summary = {
   },
 };
 
+// Recomputed from the reports' items at the new thresholds, so the confusion matrices and accuracies the
+// manifest records are those of the thresholds it carries (the reports' own are at the old ones).
 const heldOut: Record<string, unknown> = {};
-for (const [name, r] of reports) heldOut[name] = { frame: stripCurves(r.frame), video: stripCurves(r.video) };
-
-function stripCurves(block: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (block === null) return null;
-  const { roc: _roc, calibration: _calibration, ...rest } = block;
-  return rest;
+for (const [name, r] of reports) {
+  const sets = scoresFromItems(r.items);
+  const block = (set: { scores: number[]; labels: (0 | 1)[] }): Record<string, unknown> | null => {
+    if (set.scores.length === 0) return null;
+    const { calibration: _calibration, ...rest } = evaluateScores(set.scores, set.labels, { thresholds: { real: realT, fake: fakeT } }).block;
+    return rest;
+  };
+  heldOut[name] = { frame: block(sets.frame), video: block(sets.video) };
 }
 
 console.log(JSON.stringify({ model: manifest.id, ...summary, heldOut }, null, 2));
