@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { type EvalItem, evaluateScores, scoresFromItems } from '../src/train/metrics/eval-report.js';
 
 interface EvalReport {
-  model: { id: string; weightsSha256?: string[] };
+  model: { id: string; weightsSha256: string[] };
   items: EvalItem[];
   options?: unknown;
 }
@@ -57,10 +57,10 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<stri
   default: boolean;
   weights: { files: { sha256: string }[] };
 };
+const weightsSha256 = manifest.weights.files.map((f) => f.sha256).join();
 for (const [name, r] of reports) {
   if (r.model.id !== manifest.id) throw new Error(`report ${name} is of model ${r.model.id}, not ${manifest.id}`);
-  const sha = manifest.weights.files.map((f) => f.sha256);
-  if (r.model.weightsSha256 !== undefined && r.model.weightsSha256.join() !== sha.join()) {
+  if (r.model.weightsSha256.join() !== weightsSha256) {
     throw new Error(`report ${name} was made with other weights than ${manifestPath} holds (sha256 differs)`);
   }
 }
@@ -103,15 +103,15 @@ const summary = {
 
 // Recomputed from the reports' items at the new thresholds, so the confusion matrices and accuracies the
 // manifest records are those of the thresholds it carries (the reports' own are at the old ones).
+function heldOutBlock(set: { scores: number[]; labels: (0 | 1)[] }): Record<string, unknown> | null {
+  if (set.scores.length === 0) return null;
+  const { calibration: _calibration, ...rest } = evaluateScores(set.scores, set.labels, { thresholds: summary.thresholds }).block;
+  return rest;
+}
 const heldOut: Record<string, unknown> = {};
 for (const [name, r] of reports) {
-  const sets = scoresFromItems(r.items);
-  const block = (set: { scores: number[]; labels: (0 | 1)[] }): Record<string, unknown> | null => {
-    if (set.scores.length === 0) return null;
-    const { calibration: _calibration, ...rest } = evaluateScores(set.scores, set.labels, { thresholds: { real: realT, fake: fakeT } }).block;
-    return rest;
-  };
-  heldOut[name] = { frame: block(sets.frame), video: block(sets.video) };
+  const { frame, video } = scoresFromItems(r.items);
+  heldOut[name] = { frame: heldOutBlock(frame), video: heldOutBlock(video) };
 }
 
 console.log(JSON.stringify({ model: manifest.id, ...summary, heldOut }, null, 2));
