@@ -33,6 +33,31 @@ export function maxPoolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, g: MaxPoolGradGeome
   const xs = x.dataSync() as Float32Array;
   const dys = dy.dataSync() as Float32Array;
   const dx = new Float32Array(xs.length);
+  if (kh === 2 && kw === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth) {
+    // LDFnet's pooling: 2x2 windows, stride 2, all inside the input. The same rule, unrolled.
+    const row = inWidth * c;
+    for (let b = 0; b < batchSize; b++) {
+      for (let o = 0; o < outHeight; o++) {
+        let dyAt = ((b * outHeight + o) * outWidth) * c;
+        for (let p = 0; p < outWidth; p++) {
+          const base = ((b * inHeight + 2 * o) * inWidth + 2 * p) * c;
+          for (let ch = 0; ch < c; ch++, dyAt++) {
+            const a = base + ch;
+            let at = a;
+            let best = xs[a]!;
+            const v1 = xs[a + c]!;
+            if (v1 > best) { best = v1; at = a + c; }
+            const v2 = xs[a + row]!;
+            if (v2 > best) { best = v2; at = a + row; }
+            const v3 = xs[a + row + c]!;
+            if (v3 > best) { best = v3; at = a + row + c; }
+            dx[at]! += dys[dyAt]!;
+          }
+        }
+      }
+    }
+    return tf.tensor4d(dx, x.shape);
+  }
   const best = new Float32Array(c);
   const bestAt = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {

@@ -89,6 +89,8 @@ describe('training kernels on wasm', () => {
     { k: 5, cin: 3, cout: 3, stride: 1, pad: 'same', hw: 12 },
     { k: 3, cin: 4, cout: 6, stride: 2, pad: 'same', hw: 11 },
     { k: 3, cin: 2, cout: 3, stride: 1, pad: 'valid', hw: 7 },
+    // The batched pointwise path (few input channels, positions a multiple of its 4096-row chunks).
+    { k: 1, cin: 3, cout: 8, stride: 1, pad: 'same', hw: 64 },
   ];
   for (const c of convCases) {
     it(`conv2d gradients (dx and dW) match cpu: ${c.k}x${c.k}, ${c.cin}->${c.cout}, stride ${c.stride}, ${c.pad}, ${c.hw}px`, async () => {
@@ -118,6 +120,9 @@ describe('training kernels on wasm', () => {
     { k: 3, c: 5, m: 1, stride: 2, pad: 'same', hw: 10 },
     { k: 3, c: 4, m: 1, stride: 2, pad: 'same', hw: 9 },
     { k: 5, c: 3, m: 2, stride: 1, pad: 'valid', hw: 9 },
+    { k: 3, c: 4, m: 1, stride: 1, pad: 'valid', hw: 8 },
+    // 'valid' with an input column no tap reaches.
+    { k: 3, c: 4, m: 1, stride: 2, pad: 'valid', hw: 8 },
   ];
   for (const c of dwCases) {
     it(`depthwise conv gradients (dx and dW) match cpu: ${c.k}x${c.k}, ${c.c} channels x${c.m}, stride ${c.stride}, ${c.pad}, ${c.hw}px`, async () => {
