@@ -120,6 +120,12 @@ interface TrainState {
   trainSeconds: number;
   /** What the state belongs to: resuming another run is refused. */
   fingerprint: string;
+  /**
+   * The optimisation recipe the steps so far followed (learning rate, its decay, augmentation): resuming
+   * under another one is refused too, since the manifest records one recipe for the whole run. Absent in
+   * checkpoints written before it was recorded; such a run adopts the recipe it is resumed with.
+   */
+  recipe?: string;
 }
 
 export class TrainError extends Error {
@@ -190,6 +196,19 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
     first: train[0]?.id ?? null,
     last: train.at(-1)?.id ?? null,
   });
+}
+
+function recipeOf(options: TrainOptions): string {
+  return JSON.stringify({ learningRate: options.learningRate, lrDecay: options.lrDecay, augment: options.augment });
+}
+
+/** The recipe fields that differ between two recipeOf() strings, as "name: was -> now". */
+function recipeChanges(was: string, now: string): string[] {
+  const a = JSON.parse(was) as Record<string, unknown>;
+  const b = JSON.parse(now) as Record<string, unknown>;
+  return Object.keys({ ...a, ...b })
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
 }
 
 function sampleItems(items: DatasetItem[], max: number, seed: number): DatasetItem[] {
@@ -481,6 +500,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   const stepsPerEpoch = Math.floor(itemsPerEpoch / itemsPerStep);
   if (stepsPerEpoch === 0) throw new TrainError('NO_TRAIN_DATA', `${train.length} training items make no full batch of ${options.batchSize} images`);
   const fingerprint = fingerprintOf(options, config, train);
+  const recipe = recipeOf(options);
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const logFile = path.join(options.outDir, TRAIN_LOG_FILE);
   await mkdir(options.outDir, { recursive: true });
@@ -499,12 +519,17 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
       loaded.state.dispose();
       throw new TrainError('RESUME_MISMATCH', `${checkpointDir} belongs to another run (data, architecture, seed, batch size or synthesis differ)`);
     }
+    const changes = loaded.train.recipe === undefined ? [] : recipeChanges(loaded.train.recipe, recipe);
+    if (changes.length > 0) {
+      loaded.state.dispose();
+      throw new TrainError('RESUME_MISMATCH', `${checkpointDir} was trained with another recipe (${changes.join('; ')}): resume with the same options`);
+    }
     state = loaded.state;
-    progress = loaded.train;
+    progress = { ...loaded.train, recipe };
     await trimLog(logFile, progress);
   } else {
     state = TrainerState.fresh(initLdfnetParams(config, options.seed));
-    progress = { version: STATE_VERSION, epoch: 0, stepInEpoch: 0, globalStep: 0, bestAuc: null, bestEpoch: null, trainSeconds: 0, fingerprint };
+    progress = { version: STATE_VERSION, epoch: 0, stepInEpoch: 0, globalStep: 0, bestAuc: null, bestEpoch: null, trainSeconds: 0, fingerprint, recipe };
     await writeFile(logFile, '');
   }
   const log = (record: Record<string, unknown>): Promise<void> => appendFile(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);

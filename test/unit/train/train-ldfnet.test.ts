@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -269,16 +269,34 @@ describe('trainLdfnet', () => {
     expect(lossAt(c, 4)).not.toBe(lossAt(a, 4));
   });
 
-  it('refuses to resume another run (seed, batch size, micro-batch, architecture) or a missing checkpoint', async () => {
+  it('refuses to resume another run (seed, batch size, micro-batch, architecture), another recipe (learning rate, decay, augmentation) or a missing checkpoint', async () => {
     for (const other of [{ seed: 8 }, { batchSize: 2 }, { microBatch: 4 }, { config: { ...options('').config, widths: [4, 8, 8, 16, 32] as const } }]) {
       const error = await trainLdfnet(options(straight, { resume: true, maxSteps: 5, ...other })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TrainError);
       expect(error).toMatchObject({ code: 'RESUME_MISMATCH' });
     }
     await expect(trainLdfnet(options(path.join(root, 'never-trained'), { resume: true, maxSteps: 1 }))).rejects.toMatchObject({ code: 'RESUME_MISMATCH' });
+    // Another learning rate, decay or augmentation: the run's recorded recipe would no longer be true.
+    for (const other of [{ learningRate: 5e-4 }, { lrDecay: 0.9 }, { augment: null }]) {
+      const error = await trainLdfnet(options(straight, { resume: true, maxSteps: 5, ...other })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'RESUME_MISMATCH', message: expect.stringContaining('recipe') });
+    }
     // Nothing was trained by the refused calls: the checkpoint is still the one of step 4.
     const state = JSON.parse(await readFile(path.join(straight, CHECKPOINT_DIR, 'state.json'), 'utf8')) as { globalStep: number };
     expect(state.globalStep).toBe(4);
+  }, 60_000);
+
+  it('resumes a checkpoint written before recipes were recorded, and records the recipe it continues with', async () => {
+    const old = path.join(root, 'no-recipe');
+    await cp(straight, old, { recursive: true });
+    const stateFile = path.join(old, CHECKPOINT_DIR, 'state.json');
+    const { recipe, ...withoutRecipe } = JSON.parse(await readFile(stateFile, 'utf8')) as { recipe?: string; globalStep: number };
+    expect(recipe).toEqual(expect.any(String));
+    await writeFile(stateFile, JSON.stringify(withoutRecipe));
+    await trainLdfnet(options(old, { resume: true, maxSteps: 5, learningRate: 5e-4 }));
+    const after = JSON.parse(await readFile(stateFile, 'utf8')) as { recipe: string; globalStep: number };
+    expect(after.globalStep).toBe(5);
+    expect(JSON.parse(after.recipe)).toMatchObject({ learningRate: 5e-4 });
   }, 60_000);
 
   it('refuses bad batch sizes and datasets without a full batch', async () => {
