@@ -83,7 +83,7 @@ describe('training kernels on wasm', () => {
     expect(registerTrainingKernels()).toEqual([]);
   });
 
-  const convCases: { k: number; cin: number; cout: number; stride: number; pad: 'same' | 'valid'; hw: number }[] = [
+  const convCases: { k: number; cin: number; cout: number; stride: number; pad: 'same' | 'valid' | number; hw: number }[] = [
     { k: 1, cin: 5, cout: 7, stride: 1, pad: 'same', hw: 9 },
     { k: 1, cin: 4, cout: 3, stride: 2, pad: 'same', hw: 8 },
     { k: 5, cin: 3, cout: 3, stride: 1, pad: 'same', hw: 12 },
@@ -91,6 +91,8 @@ describe('training kernels on wasm', () => {
     { k: 3, cin: 2, cout: 3, stride: 1, pad: 'valid', hw: 7 },
     // The batched pointwise path (few input channels, positions a multiple of its 4096-row chunks).
     { k: 1, cin: 3, cout: 8, stride: 1, pad: 'same', hw: 64 },
+    // A padded 1x1 conv: more output positions than input pixels.
+    { k: 1, cin: 3, cout: 4, stride: 1, pad: 1, hw: 6 },
   ];
   for (const c of convCases) {
     it(`conv2d gradients (dx and dW) match cpu: ${c.k}x${c.k}, ${c.cin}->${c.cout}, stride ${c.stride}, ${c.pad}, ${c.hw}px`, async () => {
