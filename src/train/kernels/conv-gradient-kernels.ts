@@ -15,6 +15,7 @@
  * test/unit/train/kernels/conv-gradient-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { runFloatKernel } from './float-kernel.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -130,33 +131,33 @@ export function conv2dBackpropFilter(
  * (batch, row, column in order), the input value that tap (i, j) of channel c multiplies there (0 in padding).
  */
 function patchesTransposed(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, kh: number, kw: number): tf.Tensor2D {
-  const xs = x.dataSync() as Float32Array;
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
   const positions = batchSize * outHeight * outWidth;
-  const out = new Float32Array(kh * kw * c * positions);
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      // Output columns p whose input column p * sw + j * dw - left lies inside the image.
-      const offsetW = j * info.dilationWidth - left;
-      const pLo = Math.max(0, Math.ceil(-offsetW / strideWidth));
-      const pHi = Math.min(outWidth, Math.floor((inWidth - 1 - offsetW) / strideWidth) + 1);
-      for (let ch = 0; ch < c; ch++) {
-        const row = ((i * kw + j) * c + ch) * positions;
-        for (let b = 0; b < batchSize; b++) {
-          for (let o = 0; o < outHeight; o++) {
-            const y = o * strideHeight + i * info.dilationHeight - top;
-            if (y < 0 || y >= inHeight) continue;
-            const dst = row + (b * outHeight + o) * outWidth;
-            let src = ((b * inHeight + y) * inWidth + pLo * strideWidth + offsetW) * c + ch;
-            const step = strideWidth * c;
-            for (let p = pLo; p < pHi; p++, src += step) out[dst + p] = xs[src]!;
+  return runFloatKernel([x], [kh * kw * c, positions], (inputs, out) => {
+    const xs = inputs[0]!;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        // Output columns p whose input column p * sw + j * dw - left lies inside the image.
+        const offsetW = j * info.dilationWidth - left;
+        const pLo = Math.max(0, Math.ceil(-offsetW / strideWidth));
+        const pHi = Math.min(outWidth, Math.floor((inWidth - 1 - offsetW) / strideWidth) + 1);
+        for (let ch = 0; ch < c; ch++) {
+          const row = ((i * kw + j) * c + ch) * positions;
+          for (let b = 0; b < batchSize; b++) {
+            for (let o = 0; o < outHeight; o++) {
+              const y = o * strideHeight + i * info.dilationHeight - top;
+              if (y < 0 || y >= inHeight) continue;
+              const dst = row + (b * outHeight + o) * outWidth;
+              let src = ((b * inHeight + y) * inWidth + pLo * strideWidth + offsetW) * c + ch;
+              const step = strideWidth * c;
+              for (let p = pLo; p < pHi; p++, src += step) out[dst + p] = xs[src]!;
+            }
           }
         }
       }
     }
-  }
-  return tf.tensor2d(out, [kh * kw * c, positions]);
+  }) as tf.Tensor2D;
 }
 
 /**

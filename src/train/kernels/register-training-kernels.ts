@@ -2,7 +2,8 @@
  * Makes the active backend able to train LDFnet: registers the gradient functions of every op (tfjs-core
  * ships them in @tensorflow/tfjs, not in tfjs-core's own entry point) and, on backends that lack them, the
  * convolution gradient kernels of conv-gradient-kernels.ts. Backends that have native kernels (tfjs-node,
- * cpu) keep theirs. Idempotent.
+ * cpu) keep theirs. On wasm it also fixes MaxPoolGrad and makes Identity and Cast copy-free
+ * (copy-free-kernels.ts, which also has the Sum and Mean gradients registered for every backend). Idempotent.
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +13,7 @@ import {
   depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput,
 } from './conv-gradient-kernels.js';
+import { copyFreeCast, copyFreeIdentity, REDUCTION_GRADIENTS } from './copy-free-kernels.js';
 import { maxPoolGrad } from './max-pool-gradient-kernel.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -29,6 +31,8 @@ function ensureGradientsRegistered(): void {
   if (gradientsRegistered) return;
   // @tensorflow/tfjs registers every op's gradient on the tfjs-core instance it shares with ldf.
   createRequire(import.meta.url)('@tensorflow/tfjs');
+  // Then Sum's and Mean's are replaced by the same math without a JavaScript-filled ones tensor.
+  for (const config of REDUCTION_GRADIENTS) tf.registerGradient(config);
   gradientsRegistered = true;
 }
 
@@ -62,15 +66,30 @@ export const LDF_KERNEL_FUNCS: Readonly<Record<string, tf.KernelFunc>> = {
   MaxPoolGrad: maxPoolGradKernel,
 };
 
+/**
+ * Replaces `kernelName`'s kernel on `backendName` by `make(native)` (native: the kernel registered there, or
+ * undefined). Idempotent: returns false when ldf's wrapper is already in place, or when `requireNative` and
+ * the backend has no such kernel.
+ */
+function wrapKernel(
+  kernelName: string,
+  backendName: string,
+  make: (native: tf.KernelFunc | undefined) => tf.KernelFunc,
+  requireNative = true,
+): boolean {
+  const native = tf.getKernel(kernelName, backendName);
+  if ((native?.kernelFunc as { ldfWrapped?: boolean } | undefined)?.ldfWrapped) return false;
+  if (native === undefined && requireNative) return false;
+  const kernelFunc = make(native?.kernelFunc) as tf.KernelFunc & { ldfWrapped?: boolean };
+  kernelFunc.ldfWrapped = true;
+  if (native !== undefined) tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({ ...native, kernelName, backendName, kernelFunc });
+  return true;
+}
+
 /** Replaces wasm's native MaxPoolGrad, which loses the gradient of windows whose maximum is <= 0. */
 function replaceMaxPoolGrad(backendName: string): boolean {
-  const native = tf.getKernel('MaxPoolGrad', backendName);
-  if ((native?.kernelFunc as { ldfWrapped?: boolean } | undefined)?.ldfWrapped) return false;
-  const kernelFunc = ((args: KernelArgs) => maxPoolGradKernel(args)) as tf.KernelFunc & { ldfWrapped?: boolean };
-  kernelFunc.ldfWrapped = true;
-  if (native !== undefined) tf.unregisterKernel('MaxPoolGrad', backendName);
-  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName, kernelFunc });
-  return true;
+  return wrapKernel('MaxPoolGrad', backendName, () => (args: KernelArgs) => maxPoolGradKernel(args), false);
 }
 
 /**
@@ -78,21 +97,22 @@ function replaceMaxPoolGrad(backendName: string): boolean {
  * fast matMul path; every other geometry still runs the backend's kernel.
  */
 function wrapConv2dBackpropInput(backendName: string): boolean {
-  const native = tf.getKernel('Conv2DBackpropInput', backendName);
-  if (native === undefined || (native.kernelFunc as { ldfWrapped?: boolean }).ldfWrapped) return false;
-  const kernelFunc = ((args: KernelArgs) => {
+  return wrapKernel('Conv2DBackpropInput', backendName, (native) => (args: KernelArgs) => {
     const a = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const { dy, filter } = args.inputs;
     if (a.dataFormat !== 'NCHW' && dy instanceof tf.Tensor && filter instanceof tf.Tensor) {
       const fast = conv2dBackpropInputPointwise(a.inputShape, dy as tf.Tensor4D, filter as tf.Tensor4D, a);
       if (fast !== undefined) return fast;
     }
-    return native.kernelFunc(args);
-  }) as tf.KernelFunc & { ldfWrapped?: boolean };
-  kernelFunc.ldfWrapped = true;
-  tf.unregisterKernel('Conv2DBackpropInput', backendName);
-  tf.registerKernel({ ...native, kernelFunc });
-  return true;
+    return native!(args);
+  });
+}
+
+/** Identity and same-dtype Cast share their input's data on wasm instead of copying it (copy-free-kernels.ts). */
+function shareIdentityAndCast(backendName: string): boolean {
+  const identity = wrapKernel('Identity', backendName, (native) => copyFreeIdentity(native!));
+  const cast = wrapKernel('Cast', backendName, (native) => copyFreeCast(native!));
+  return identity || cast;
 }
 
 /**
@@ -109,5 +129,6 @@ export function registerTrainingKernels(backendName: string = tf.getBackend()): 
   }
   if (backendName === 'wasm' && wrapConv2dBackpropInput(backendName)) added.push('Conv2DBackpropInput (1x1 fast path)');
   if (backendName === 'wasm' && replaceMaxPoolGrad(backendName)) added.push('MaxPoolGrad (first maximum, any sign)');
+  if (backendName === 'wasm' && shareIdentityAndCast(backendName)) added.push('Identity and Cast (shared data, no copy)');
   return added;
 }
