@@ -3,12 +3,14 @@
  * conv, reverse, sum). Each function is the math of one TF kernel on Tensors; register-training-kernels.ts
  * wires them into the kernel registry. They are what every convolution of LDFnet needs to train:
  *
- * - Conv2DBackpropFilter (dW of a regular conv): a 1x1 stride-1 conv is one matMul xᵀ·dy over all positions;
- *   a k x k conv sums, per tap, the matMul of the strided input view under that tap with dy.
+ * - Conv2DBackpropFilter (dW of a regular conv): a 1x1 stride-1 conv is one matMul xᵀ·dy over all positions
+ *   (batched over position chunks for a few-channel input); a conv with few taps x input channels is the
+ *   transposed im2col matrix times dy; any other sums, per tap, the matMul of the strided input view under
+ *   that tap with dy.
  * - DepthwiseConv2dNativeBackpropInput (dx of a depthwise conv): dy dilated by the stride (zeros between
  *   rows and columns), padded, depthwise-convolved with the spatially flipped filter.
- * - DepthwiseConv2dNativeBackpropFilter (dW of a depthwise conv): per tap, the sum over batch and positions
- *   of the strided input view under that tap times dy, per channel.
+ * - DepthwiseConv2dNativeBackpropFilter (dW of a depthwise conv): one depthwise conv of the input with dy as
+ *   a dilated filter (multiplier 1), else a direct loop.
  *
  * Padding, output sizes and strides come from tfjs' own computeConv2DInfo, so 'same', 'valid', numeric and
  * explicit paddings all follow TF's conventions. Checked against the cpu backend's kernels in
@@ -275,8 +277,8 @@ function depthwiseFilterGradAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.bac
 /**
  * dL/dW of depthwiseConv2d(x, W) given dy; W has `filterShape` [kh, kw, c, multiplier].
  *
- * Multiplier 1 without dilation (LDFnet's): depthwiseFilterGradAsConv. Otherwise a direct loop over the typed arrays: per output position and tap, a contiguous multiply-add over the
- * channels. The op-built alternative (per tap a strided slice, a multiply and a sum over the batch)
+ * Multiplier 1 without dilation (LDFnet's): depthwiseFilterGradAsConv. Otherwise a direct loop over the
+ * typed arrays: per output position and tap, a contiguous multiply-add over the channels. The op-built alternative (per tap a strided slice, a multiply and a sum over the batch)
  * measured ~2.4 s per 256x256 image on wasm, its strided slices alone ~2.3 s; this loop is about two
  * orders of magnitude faster there, and exact in the order it sums.
  */
