@@ -2,8 +2,9 @@
  * Makes the active backend able to train LDFnet: registers the gradient functions of every op (tfjs-core
  * ships them in @tensorflow/tfjs, not in tfjs-core's own entry point) and, on backends that lack them, the
  * convolution gradient kernels of conv-gradient-kernels.ts. Backends that have native kernels (tfjs-node,
- * cpu) keep theirs. On wasm it also fixes MaxPoolGrad and makes Identity and Cast copy-free
- * (copy-free-kernels.ts, which also has the Sum and Mean gradients registered for every backend). Idempotent.
+ * cpu) keep theirs. On wasm it also fixes MaxPoolGrad, makes Identity and Cast copy-free (copy-free-kernels.ts,
+ * which also has the Sum and Mean gradients registered for every backend) and Slice and SplitV copy only
+ * the slice (heap-slice.ts). Idempotent.
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +15,7 @@ import {
   depthwiseConv2dBackpropInput,
 } from './conv-gradient-kernels.js';
 import { copyFreeCast, copyFreeIdentity, REDUCTION_GRADIENTS } from './copy-free-kernels.js';
+import { heapSliceKernel, heapSplitVKernel } from './heap-slice.js';
 import { maxPoolGrad } from './max-pool-gradient-kernel.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -108,6 +110,13 @@ function wrapConv2dBackpropInput(backendName: string): boolean {
   });
 }
 
+/** Slice and SplitV copy only the slice on wasm, not the whole input first (heap-slice.ts). */
+function sliceInPlace(backendName: string): boolean {
+  const slice = wrapKernel('Slice', backendName, (native) => heapSliceKernel(native!));
+  const split = wrapKernel('SplitV', backendName, (native) => heapSplitVKernel(native!));
+  return slice || split;
+}
+
 /** Identity and same-dtype Cast share their input's data on wasm instead of copying it (copy-free-kernels.ts). */
 function shareIdentityAndCast(backendName: string): boolean {
   const identity = wrapKernel('Identity', backendName, (native) => copyFreeIdentity(native!));
@@ -130,5 +139,6 @@ export function registerTrainingKernels(backendName: string = tf.getBackend()): 
   if (backendName === 'wasm' && wrapConv2dBackpropInput(backendName)) added.push('Conv2DBackpropInput (1x1 fast path)');
   if (backendName === 'wasm' && replaceMaxPoolGrad(backendName)) added.push('MaxPoolGrad (first maximum, any sign)');
   if (backendName === 'wasm' && shareIdentityAndCast(backendName)) added.push('Identity and Cast (shared data, no copy)');
+  if (backendName === 'wasm' && sliceInPlace(backendName)) added.push('Slice and SplitV (no copy of the whole input)');
   return added;
 }

@@ -103,3 +103,41 @@ describe('runFloatKernel', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('Slice and SplitV on wasm read their input in place', () => {
+  /** Values on a backend, as plain arrays with shapes. */
+  async function on(backend: 'wasm' | 'cpu', fn: () => tf.Tensor[]): Promise<{ shape: number[]; values: number[] }[]> {
+    await selectBackend({ backend });
+    registerTrainingKernels();
+    const out = tf.tidy(fn);
+    const result = out.map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    tf.dispose(out);
+    return result;
+  }
+  const x = (): tf.Tensor => tf.reshape(tf.range(0, 2 * 5 * 6 * 3, 1, 'float32'), [2, 5, 6, 3]);
+  const cases: [string, () => tf.Tensor[]][] = [
+    ['a 4-D block in the middle', () => [tf.slice(x(), [1, 1, 2, 1], [1, 3, 2, 2])]],
+    ['whole trailing axes (one run per outer index)', () => [tf.slice(x(), [0, 2, 0, 0], [2, 2, 6, 3])]],
+    ['a contiguous block', () => [tf.slice(x(), [1, 0, 0, 0], [1, 5, 6, 3])]],
+    ['size -1 and a 1-D slice', () => [tf.slice(x(), [0, 3, 1, 0], [-1, -1, 4, -1]), tf.slice(tf.range(0, 10), 3, 4)]],
+    ['int32 and an empty slice', () => [tf.slice(tf.cast(x(), 'int32'), [0, 0, 0, 1], [2, 5, 6, 1]), tf.slice(x(), [0, 0, 0, 0], [2, 0, 6, 3])]],
+    ['split along a middle axis, sizes and -1', () => tf.split(x(), [1, -1, 2], 2)],
+    ['split in equal parts along the last axis', () => tf.split(x(), 3, 3)],
+  ];
+  it('are the kernels registerTrainingKernels puts in place on wasm (with Identity and Cast)', async () => {
+    await selectBackend({ backend: 'wasm' });
+    registerTrainingKernels();
+    for (const name of ['Slice', 'SplitV', 'Identity', 'Cast']) {
+      expect((tf.getKernel(name, 'wasm')?.kernelFunc as { ldfWrapped?: boolean } | undefined)?.ldfWrapped).toBe(true);
+    }
+  });
+
+  for (const [name, fn] of cases) {
+    it(`matches cpu: ${name}`, async () => {
+      const wasm = await on('wasm', fn);
+      const cpu = await on('cpu', fn);
+      expect(wasm).toEqual(cpu);
+      expect(cpu.length).toBeGreaterThan(0);
+    });
+  }
+});
