@@ -3,8 +3,8 @@
  * conv, reverse, sum). Each function is the math of one TF kernel on Tensors; register-training-kernels.ts
  * wires them into the kernel registry. They are what every convolution of LDFnet needs to train:
  *
- * - Conv2DBackpropFilter (dW of a regular conv): a 1x1 stride-1 conv is one matMul xᵀ·dy over all positions
- *   (batched over position chunks for a few-channel input); a conv with few taps x input channels is the
+ * - Conv2DBackpropFilter (dW of a regular conv): a 1x1 stride-1 conv is xᵀ·dy over all positions (summed
+ *   over chunks of positions); a conv with few taps x input channels is the
  *   transposed im2col matrix times dy; any other sums, per tap, the matMul of the strided input view under
  *   that tap with dy.
  * - DepthwiseConv2dNativeBackpropInput (dx of a depthwise conv): dy dilated by the stride (zeros between
@@ -82,7 +82,7 @@ function tapView(xPadded: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, i: numb
 
 /** The taps x input channels of a filter up to which conv2dBackpropFilter builds the patch matrix (im2col). */
 const IM2COL_MAX_ROWS = 256;
-/** Rows per matMul of the batched 1x1 path (a few-channel input against a many-channel dy). */
+/** Positions per matMul of the 1x1 filter gradient. */
 const POINTWISE_CHUNK = 4096;
 
 /** dL/dW of conv2d(x, W) given dy; W has `filterShape` [kh, kw, inC, outC]. NHWC only. */
@@ -100,14 +100,25 @@ export function conv2dBackpropFilter(
     const { top, bottom, left, right } = info.padInfo;
     const pointwise =
       kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top === 0 && bottom === 0 && left === 0 && right === 0;
-    if (pointwise && inC <= 4 && positions % POINTWISE_CHUNK === 0 && positions > POINTWISE_CHUNK) {
-      // A few input channels (the RGB input): one batched matMul over 4096-position chunks, then a sum over
-      // the chunks; ~2x faster on wasm than one matMul with a [positions x outC] operand, which XNNPACK
-      // repacks as weights on every call.
+    if (pointwise && positions > POINTWISE_CHUNK && positions % POINTWISE_CHUNK === 0 && inC <= 4) {
+      // A few input channels (the RGB input): the same sum over chunks as one batched matMul (~4% of a
+      // training step faster than the loop below there).
       const chunks = positions / POINTWISE_CHUNK;
       const xT = tf.transpose(tf.reshape(x, [chunks, POINTWISE_CHUNK, inC]), [0, 2, 1]);
       const perChunk = tf.matMul(xT, tf.reshape(dyFlat, [chunks, POINTWISE_CHUNK, outC]));
       return tf.reshape(tf.sum(perChunk, 0), [kh, kw, inC, outC]);
+    }
+    if (pointwise && positions > POINTWISE_CHUNK && positions % POINTWISE_CHUNK === 0) {
+      // xᵀ·dy summed over chunks of positions: wasm's matMul repacks its second operand on every call, at a
+      // cost that grows faster than its size once it outgrows the cache; chunks of 4096 rows keep it small
+      // (~10% of a training step against one matMul over all positions).
+      const xFlat = tf.reshape(x, [positions, inC]);
+      const parts: tf.Tensor[] = [];
+      for (let s = 0; s < positions; s += POINTWISE_CHUNK) {
+        const xChunk = tf.slice(xFlat, [s, 0], [POINTWISE_CHUNK, inC]);
+        parts.push(tf.matMul(tf.transpose(xChunk), tf.slice(dyFlat, [s, 0], [POINTWISE_CHUNK, outC])));
+      }
+      return tf.reshape(tf.addN(parts), [kh, kw, inC, outC]);
     }
     if (!pointwise && kh * kw * inC <= IM2COL_MAX_ROWS) {
       // Few taps x channels (the constrained 5x5 conv on RGB): the transposed patch matrix, built in one pass

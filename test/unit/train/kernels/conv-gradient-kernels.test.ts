@@ -89,8 +89,9 @@ describe('training kernels on wasm', () => {
     { k: 5, cin: 3, cout: 3, stride: 1, pad: 'same', hw: 12 },
     { k: 3, cin: 4, cout: 6, stride: 2, pad: 'same', hw: 11 },
     { k: 3, cin: 2, cout: 3, stride: 1, pad: 'valid', hw: 7 },
-    // The batched pointwise path (few input channels, positions a multiple of its 4096-row chunks).
+    // The pointwise paths over 4096-position chunks: batched (few input channels) and looped.
     { k: 1, cin: 3, cout: 8, stride: 1, pad: 'same', hw: 64 },
+    { k: 1, cin: 6, cout: 5, stride: 1, pad: 'same', hw: 64 },
     // A padded 1x1 conv: more output positions than input pixels.
     { k: 1, cin: 3, cout: 4, stride: 1, pad: 1, hw: 6 },
   ];
