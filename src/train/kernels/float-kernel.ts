@@ -7,11 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The parts of tfjs-backend-wasm's BackendWasm this uses. */
-interface HeapBackend {
+/** The parts of tfjs-backend-wasm's BackendWasm that ldf's heap-side kernels use (here and heap-slice.ts). */
+export interface HeapBackend {
   dataIdMap: { has(dataId: tf.DataId): boolean };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
 }
 
 /**
@@ -40,10 +40,10 @@ export function runFloatKernel(
   const heap = backend as HeapBackend;
   // Allocate first: the views below stay valid only while nothing else allocates.
   const out = heap.makeOutput([...outShape], 'float32');
-  const output = heap.typedArrayFromHeap(out);
+  const output = heap.typedArrayFromHeap(out) as Float32Array;
   output.fill(0);
   compute(
-    inputs.map((t) => heap.typedArrayFromHeap(t)),
+    inputs.map((t) => heap.typedArrayFromHeap(t) as Float32Array),
     output,
   );
   return tf.engine().makeTensorFromTensorInfo(out);

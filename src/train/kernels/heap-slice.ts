@@ -6,14 +6,9 @@
  * time. Same results; string tensors still go to the backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { HeapBackend } from './float-kernel.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-/** The parts of tfjs-backend-wasm's BackendWasm this uses. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
 
 /** Copies the block `begin` + `size` of a row-major array of `shape` into `out`, run by run. */
 export function copyBlock(src: tf.TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: tf.TypedArray): void {
