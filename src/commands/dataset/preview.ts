@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { parseNumberFlag } from '../../cli/scan-flags.js';
 import type { DatasetSplit, FaceLabel } from '../../train/dataset/dataset-format.js';
 import { writeDatasetPreview } from '../../train/dataset/preview-dataset.js';
 
@@ -24,6 +25,7 @@ EXIT CODES
   static override flags = {
     out: Flags.string({ char: 'o', description: 'PNG file to write.', required: true }),
     synthesize: Flags.string({ description: 'Show synthesized forgeries next to the crops: sbi (self-blended images).', options: ['sbi'] }),
+    'sbi-parts': Flags.string({ description: 'With --synthesize sbi: probability (0-1) of a mask over some facial parts (eyes, nose, mouth) instead of a face hull.', default: '0' }),
     count: Flags.integer({ description: 'Crops on the sheet.', default: 8, min: 1, max: 256 }),
     seed: Flags.integer({ description: 'Seed of the choice of crops and of the synthesis.', default: 0 }),
     split: Flags.string({ description: 'Only crops of this split.', options: ['train', 'val'] }),
@@ -38,6 +40,7 @@ EXIT CODES
       seed: flags.seed,
       split: flags.split as DatasetSplit | undefined,
       label: flags.label as FaceLabel | undefined,
+      sbiParts: parseNumberFlag('sbi-parts', flags['sbi-parts'], 0, 1),
     });
     process.stdout.write(`${flags.out}: ${result.itemIds.length} crops, ${result.width}x${result.height} px\n`);
   }

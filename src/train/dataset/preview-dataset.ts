@@ -18,6 +18,8 @@ export interface PreviewOptions {
   label?: FaceLabel | undefined;
   /** 'sbi': crop | mask | self-blended | difference rows; 'landmarks': crops with landmarks drawn. */
   kind: 'sbi' | 'landmarks';
+  /** 'sbi' only: probability of a facial-parts mask (SbiOptions.partsProbability). Default 0. */
+  sbiParts?: number;
 }
 
 export interface PreviewResult {
@@ -60,7 +62,7 @@ export async function writeDatasetPreview(dir: string, outPath: string, options:
   const itemIds = picked.map((it) => it.id);
   if (options.kind === 'sbi') {
     const seed = options.seed ?? 0;
-    const samples: SbiPreviewSample[] = crops.map((c, i) => synthesizeSbi(c.rgb, c.landmarks, sampleRng(seed, i)));
+    const samples: SbiPreviewSample[] = crops.map((c, i) => synthesizeSbi(c.rgb, c.landmarks, sampleRng(seed, i), { partsProbability: options.sbiParts ?? 0 }));
     const dims = await writeSbiPreviewSheet(samples, outPath);
     return { ...dims, itemIds };
   }

@@ -17,17 +17,20 @@ export {
   faceSizeOf,
   renderSbi,
   renderSbiMask,
+  SBI_PARTS_RANGES,
   SBI_RANGES,
   synthesizeSbi,
   type Point,
   type SbiHullType,
+  type SbiPart,
+  type SbiPartsMask,
   type SbiOptions,
   type SbiParamOverrides,
   type SbiParams,
   type SbiQuality,
   type SbiResult,
 } from './synthesize.js';
-export { convexHull, foreheadPoints, maskRegions, SBI_HULL_TYPES } from './mask.js';
+export { convexHull, foreheadPoints, maskRegions, SBI_HULL_TYPES, SBI_PARTS } from './mask.js';
 export type { Rect } from './image-ops.js';
 export {
   renderSbiPreviewSheet,

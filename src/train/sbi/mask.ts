@@ -15,6 +15,8 @@ import { isEmptyRect, type Affine2D, type Rect } from './image-ops.js';
 
 export type Point = readonly [number, number];
 
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
 /**
  * Face region shapes, after Face X-ray's random_get_hull as used by SBI (each drawn with probability 1/4):
  *  - 'facehull': convex hull of all points (with SBI's 81-point landmarks it includes the forehead; here a
@@ -23,11 +25,32 @@ export type Point = readonly [number, number];
  *  - 'components': union of eight part hulls (left/right jaw, cheeks, nose ridge, eye regions, nose);
  *  - 'extended': 'components' with the eyebrows pushed up by half their distance to the eyes.
  */
-export type SbiHullType = 'facehull' | 'dfl' | 'components' | 'extended';
+export type SbiHullType = 'facehull' | 'dfl' | 'components' | 'extended' | 'parts';
 
+/** The four hull types SBI draws from (uniformly). 'parts' is drawn only when asked for, see SbiPartsMask. */
 export const SBI_HULL_TYPES: readonly SbiHullType[] = ['facehull', 'dfl', 'components', 'extended'];
 
-const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+/**
+ * Facial parts a 'parts' mask can cover, each alone or with others: the parts that hand-made splices
+ * replace (an eye with its brow, the nose, the mouth), as in image-level face-part forgeries.
+ */
+export type SbiPart = 'leftEye' | 'rightEye' | 'nose' | 'mouth';
+
+export const SBI_PARTS: readonly SbiPart[] = ['leftEye', 'rightEye', 'nose', 'mouth'];
+
+/** A 'parts' mask: the union of the named parts' hulls, each grown about its own centroid by `grow`. */
+export interface SbiPartsMask {
+  names: SbiPart[];
+  grow: number;
+}
+
+/** iBUG 68 indices of each part (the eye parts include their brow: "left" is the image's left). */
+const PART_POINTS: Readonly<Record<SbiPart, readonly number[]>> = {
+  leftEye: [...range(17, 21), ...range(36, 41)],
+  rightEye: [...range(22, 26), ...range(42, 47)],
+  nose: [...range(27, 35)],
+  mouth: [...range(48, 59)],
+};
 
 /** Point index lists of the union parts of each hull type (iBUG 68 indices). */
 const DFL_PARTS: readonly number[][] = [
@@ -115,11 +138,19 @@ export function foreheadPoints(landmarks: readonly Point[], lift: number): Point
 /**
  * The convex polygons whose union is the (untransformed) mask of `hullType`, in the landmarks' coordinates.
  * `foreheadLift` > 0 adds foreheadPoints to the 'facehull' type (the other types ignore it, as SBI's do
- * with its extra 13 points).
+ * with its extra 13 points). The 'parts' type needs `parts`. @throws RangeError 'parts' without parts
  */
-export function maskRegions(landmarks: readonly Point[], hullType: SbiHullType, foreheadLift = 0): Point[][] {
+export function maskRegions(landmarks: readonly Point[], hullType: SbiHullType, foreheadLift = 0, parts?: SbiPartsMask): Point[][] {
   const pts = (ids: readonly number[], from: readonly Point[] = landmarks): Point[] => ids.map((i) => from[i]!);
   switch (hullType) {
+    case 'parts': {
+      if (parts === undefined || parts.names.length === 0) throw new RangeError("a 'parts' mask needs at least one part");
+      return parts.names.map((name) => {
+        const hull = convexHull(pts(PART_POINTS[name]));
+        const [cx, cy] = mean(hull);
+        return hull.map(([x, y]) => [cx + parts.grow * (x - cx), cy + parts.grow * (y - cy)] as const);
+      });
+    }
     case 'facehull': {
       const all = foreheadLift > 0 ? [...landmarks, ...foreheadPoints(landmarks, foreheadLift)] : [...landmarks];
       return [convexHull(all)];

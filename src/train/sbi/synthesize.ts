@@ -42,13 +42,15 @@ import {
   maskRegions,
   rasterizeConvexUnion,
   SBI_HULL_TYPES,
+  SBI_PARTS,
   transformPolygon,
   type Point,
   type SbiHullType,
+  type SbiPartsMask,
 } from './mask.js';
 import { chance, pick, uniform, uniformInt, type Rng } from './rng.js';
 
-export type { Point, SbiHullType } from './mask.js';
+export type { Point, SbiHullType, SbiPart, SbiPartsMask } from './mask.js';
 
 /** How the augmented image's resolution / sharpness is changed (SBI: OneOf(RandomDownScale, Sharpen)). */
 export type SbiQuality =
@@ -64,6 +66,8 @@ export interface SbiParams {
   /** Face size F: sqrt(width * height) of the landmarks' bounding box, px (not drawn: the scale of the ranges). */
   faceSize: number;
   hullType: SbiHullType;
+  /** The parts of a 'parts' mask (present exactly when hullType is 'parts'). */
+  parts?: SbiPartsMask;
   /** Forehead lift, px, at the middle of the brows ('facehull' only; 0 = no forehead). */
   foreheadLift: number;
   /**
@@ -108,6 +112,12 @@ export interface SbiOptions {
    * real of the pair is the augmented crop, returned as `real`). Default 0: the real is always the crop.
    */
   targetAugmentProbability?: number;
+  /**
+   * Probability that the mask covers only some facial parts (an eye with its brow, the nose, the mouth;
+   * see SBI_PARTS_RANGES) instead of one of SBI's four face hulls. Default 0: SBI as published, and then
+   * the draws are exactly SBI's (the parts' draws are made only when this is above 0).
+   */
+  partsProbability?: number;
   /** Fixed values for some parameters (after drawing, so the other draws are unchanged). */
   overrides?: SbiParamOverrides;
 }
@@ -172,6 +182,20 @@ export const SBI_RANGES = {
   blurSigmaPerRadius: [0.5, 2],
   /** SBI: dynamic_blend's blend_list. */
   blendRatios: [0.25, 0.5, 0.75, 1, 1, 1],
+} as const;
+
+/**
+ * The 'parts' masks (SbiOptions.partsProbability), in the units stated (F = face size). Image-level
+ * face-part forgeries paste one to four parts from another photo with a brush of a few pixels: so each
+ * part is kept with probability 1/2 (at least one), its hull is grown about its centre to take in some
+ * skin around it, and the edge is harder than SBI's face-hull edge (less erosion, a shorter blur).
+ */
+export const SBI_PARTS_RANGES = {
+  partProbability: 0.5,
+  /** Growth of each part's landmark hull about its centroid. */
+  grow: [1.1, 1.6],
+  erodeDilate: [-0.02, 0.03],
+  blurRadius: [0.01, 0.05],
 } as const;
 
 const LANDMARK_COUNT = 68;
@@ -293,6 +317,12 @@ export function drawSbiParams(rng: Rng, landmarks: readonly Point[], options: Sb
   };
   const blendRatio = pick(rng, R.blendRatios);
 
+  const partsP = options.partsProbability ?? 0;
+  if (!(partsP >= 0 && partsP <= 1)) {
+    throw new SbiError('BAD_ARGUMENT', `partsProbability must be in [0, 1], got ${String(partsP)}`);
+  }
+  const parts = partsP > 0 ? drawParts(rng, F, partsP) : null;
+
   const params: SbiParams = {
     faceSize: F,
     hullType,
@@ -305,8 +335,35 @@ export function drawSbiParams(rng: Rng, landmarks: readonly Point[], options: Sb
     erodeDilate,
     blur,
     blendRatio,
+    ...(parts === null ? {} : parts),
   };
   return { ...params, ...options.overrides, faceSize: F };
+}
+
+/**
+ * The draws of a 'parts' mask (always the same number): null when the roll keeps SBI's hull, else the
+ * fields that replace the hull's.
+ */
+function drawParts(rng: Rng, F: number, probability: number): Pick<SbiParams, 'hullType' | 'parts' | 'foreheadLift' | 'erodeDilate' | 'blur'> | null {
+  const R = SBI_PARTS_RANGES;
+  const roll = rng();
+  const kept = SBI_PARTS.map(() => chance(rng, R.partProbability));
+  const fallback = pick(rng, SBI_PARTS);
+  const grow = uniform(rng, R.grow[0], R.grow[1]);
+  const erodeDilate = Math.round(uniform(rng, R.erodeDilate[0], R.erodeDilate[1]) * F) + 0;
+  const radiusX = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
+  const radiusY = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
+  const sigmaX = radiusX * uniform(rng, SBI_RANGES.blurSigmaPerRadius[0], SBI_RANGES.blurSigmaPerRadius[1]);
+  const sigmaY = radiusY * uniform(rng, SBI_RANGES.blurSigmaPerRadius[0], SBI_RANGES.blurSigmaPerRadius[1]);
+  if (roll >= probability) return null;
+  const names = SBI_PARTS.filter((_, i) => kept[i]);
+  return {
+    hullType: 'parts',
+    parts: { names: names.length > 0 ? names : [fallback], grow },
+    foreheadLift: 0,
+    erodeDilate,
+    blur: { radiusX, radiusY, sigmaX, sigmaY },
+  };
 }
 
 /**
@@ -356,7 +413,7 @@ export function renderSbiMask(
 ): { mask: Float32Array; box: Rect; erodeDilate: number } {
   checkParams(params);
   const forward = affineOf(params);
-  const polys = maskRegions(landmarks, params.hullType, params.foreheadLift).map((p) => transformPolygon(p, forward));
+  const polys = maskRegions(landmarks, params.hullType, params.foreheadLift, params.parts).map((p) => transformPolygon(p, forward));
   const hard = new Uint8Array(size * size);
   const box0 = rasterizeConvexUnion(polys, size, size, hard);
   const warped = elasticWarpMask(hard, size, size, box0, params.elastic.amplitude, params.elastic.spacing, params.elastic.seed);
@@ -467,7 +524,17 @@ function checkParams(p: SbiParams): void {
   const bad = (what: string, v: unknown): never => {
     throw new SbiError('BAD_ARGUMENT', `SBI parameter ${what} is invalid: ${JSON.stringify(v)}`);
   };
-  if (!SBI_HULL_TYPES.includes(p.hullType)) bad('hullType', p.hullType);
+  if (p.hullType === 'parts') {
+    const ok =
+      p.parts !== undefined &&
+      p.parts.names.length > 0 &&
+      p.parts.names.every((n) => SBI_PARTS.includes(n)) &&
+      p.parts.grow > 0 &&
+      Number.isFinite(p.parts.grow);
+    if (!ok) bad('parts', p.parts);
+  } else if (!SBI_HULL_TYPES.includes(p.hullType)) {
+    bad('hullType', p.hullType);
+  }
   if (!(p.foreheadLift >= 0 && Number.isFinite(p.foreheadLift))) bad('foreheadLift', p.foreheadLift);
   if (p.augmented !== 'source' && p.augmented !== 'target') bad('augmented', p.augmented);
   const { scale, tx, ty, cx, cy } = p.affine;

@@ -226,6 +226,10 @@ describe('prepareDataset on a real/ fake/ layout', () => {
     const again = await writeDatasetPreview(out, path.join(dir, 'sbi2.png'), { kind: 'sbi', count: 3, seed: 5, label: 'real' });
     expect(again.itemIds).toEqual(result.itemIds);
     expect(await readFile(path.join(dir, 'sbi2.png'))).toEqual(await readFile(sheet));
+    // Facial-parts masks: the same crops, other twins.
+    const parts = await writeDatasetPreview(out, path.join(dir, 'sbi-parts.png'), { kind: 'sbi', count: 3, seed: 5, label: 'real', sbiParts: 1 });
+    expect(parts.itemIds).toEqual(result.itemIds);
+    expect(await readFile(path.join(dir, 'sbi-parts.png'))).not.toEqual(await readFile(sheet));
 
     const lm = await writeDatasetPreview(out, path.join(dir, 'lm.png'), { kind: 'landmarks', count: 20 });
     expect(lm.itemIds).toHaveLength(7);

@@ -15,6 +15,7 @@ import {
   sampleRng,
   sampleSeed,
   SBI_HULL_TYPES,
+  SBI_PARTS,
   SBI_RANGES,
   sbiPreviewSheetSize,
   SbiError,
@@ -295,6 +296,100 @@ describe('mask regions', () => {
     const browTop = Math.min(...LANDMARKS.slice(17, 27).map((p) => p[1]));
     const extended = maskRegions(LANDMARKS, 'extended').flat();
     expect(Math.min(...extended.map((p) => p[1]))).toBeLessThan(browTop - 5);
+  });
+});
+
+describe('facial-parts masks (partsProbability)', () => {
+  const draws = (p: number | undefined, n: number): SbiParams[] =>
+    Array.from({ length: n }, (_, i) => drawSbiParams(sampleRng(21, i), LANDMARKS, p === undefined ? {} : { partsProbability: p }));
+
+  it('with probability 0 (the default), draws exactly what SBI draws', () => {
+    const plain = draws(undefined, 50);
+    expect(draws(0, 50)).toEqual(plain);
+    expect(plain.every((p) => p.hullType !== 'parts' && p.parts === undefined)).toBe(true);
+  });
+
+  it('replaces the hull by some parts about as often as asked, leaving the other samples as SBI drew them', () => {
+    const plain = draws(undefined, 400);
+    const half = draws(0.5, 400);
+    const parts = half.filter((p) => p.hullType === 'parts');
+    expect(parts.length).toBeGreaterThan(0.4 * 400);
+    expect(parts.length).toBeLessThan(0.6 * 400);
+    half.forEach((p, i) => {
+      if (p.hullType !== 'parts') expect(p).toEqual(plain[i]);
+    });
+    // Every sample is parts at probability 1; each part is kept about half the time, at least one always.
+    const all = draws(1, 400);
+    expect(all.every((p) => p.hullType === 'parts' && p.foreheadLift === 0)).toBe(true);
+    for (const p of all) {
+      expect(p.parts!.names.length).toBeGreaterThanOrEqual(1);
+      expect(p.parts!.names).toEqual(SBI_PARTS.filter((name) => p.parts!.names.includes(name))); // no repeats, in order
+      expect(p.parts!.grow).toBeGreaterThanOrEqual(1.1);
+      expect(p.parts!.grow).toBeLessThanOrEqual(1.6);
+    }
+    for (const name of SBI_PARTS) {
+      const share = all.filter((p) => p.parts!.names.includes(name)).length / all.length;
+      expect(share).toBeGreaterThan(0.4);
+      expect(share).toBeLessThan(0.65);
+    }
+    expect(all.some((p) => p.parts!.names.length === 1)).toBe(true);
+    expect(all.some((p) => p.parts!.names.length === 4)).toBe(true);
+  });
+
+  it("maskRegions 'parts': each part's landmark hull grown about its centroid", () => {
+    const [mouth1] = maskRegions(LANDMARKS, 'parts', 0, { names: ['mouth'], grow: 1 });
+    expect(mouth1).toEqual(convexHull(LANDMARKS.slice(48, 60)));
+    const [mouth2] = maskRegions(LANDMARKS, 'parts', 0, { names: ['mouth'], grow: 1.5 });
+    const centre = (poly: readonly Point[]): Point => [poly.reduce((a, p) => a + p[0], 0) / poly.length, poly.reduce((a, p) => a + p[1], 0) / poly.length];
+    const c = centre(mouth1!);
+    mouth1!.forEach((p, i) => {
+      expect(mouth2![i]![0] - c[0]).toBeCloseTo(1.5 * (p[0] - c[0]), 9);
+      expect(mouth2![i]![1] - c[1]).toBeCloseTo(1.5 * (p[1] - c[1]), 9);
+    });
+    expect(maskRegions(LANDMARKS, 'parts', 0, { names: ['leftEye', 'nose'], grow: 1.2 })).toHaveLength(2);
+    expect(() => maskRegions(LANDMARKS, 'parts')).toThrow(RangeError);
+    expect(() => maskRegions(LANDMARKS, 'parts', 0, { names: [], grow: 1.2 })).toThrow(RangeError);
+  });
+
+  it('blends only around the chosen parts, with a harder edge than the face hull', () => {
+    const base = drawSbiParams(sampleRng(22, 0), LANDMARKS, { partsProbability: 1 });
+    const mouthOnly = renderSbi(CROP, LANDMARKS, { ...base, parts: { names: ['mouth'], grow: 1.3 }, affine: { ...base.affine, scale: 1, tx: 0, ty: 0 } });
+    const at = (r: SbiResult, x: number, y: number): number => r.mask[y * SIZE + x]!;
+    expect(at(mouthOnly, 128, 182)).toBeGreaterThan(0); // the mouth
+    for (const [x, y] of [[96, 112], [160, 112], [128, 120], [128, 60], [60, 200]] as const) expect(at(mouthOnly, x, y)).toBe(0); // eyes, nose ridge, forehead, jaw
+    // Within reach of the grown part polygons, like every mask.
+    for (let i = 0; i < 24; i++) {
+      const params = drawSbiParams(sampleRng(23, i), LANDMARKS, { partsProbability: 1 });
+      const r = renderSbi(CROP, LANDMARKS, params);
+      const map = affineOf(params);
+      const polys = maskRegions(LANDMARKS, 'parts', 0, params.parts).map((poly) => poly.map(([x, y]) => [map.a * x + map.c, map.e * y + map.f] as const));
+      const reach = maskReach(r.params);
+      let worst = 0;
+      let blended = 0;
+      for (let p = 0; p < SIZE * SIZE; p++) {
+        if (r.mask[p] === 0) continue;
+        blended++;
+        const q: Point = [(p % SIZE) + 0.5, Math.floor(p / SIZE) + 0.5];
+        worst = Math.max(worst, Math.min(...polys.map((poly) => distanceToConvexPolygon(q, convexHull(poly)))));
+      }
+      expect(blended).toBeGreaterThan(0);
+      expect(worst).toBeLessThanOrEqual(reach);
+    }
+    // The edge: the blur radius is drawn from a shorter range than SBI's face-hull blur.
+    const radii = draws(1, 200).map((p) => Math.max(p.blur.radiusX, p.blur.radiusY));
+    const hullRadii = draws(undefined, 200).map((p) => Math.max(p.blur.radiusX, p.blur.radiusY));
+    expect(Math.max(...radii)).toBeLessThan(Math.max(...hullRadii));
+  });
+
+  it('rejects a bad probability and malformed parts', () => {
+    for (const bad of [-0.1, 1.5, Number.NaN]) {
+      expect(() => drawSbiParams(sampleRng(1, 0), LANDMARKS, { partsProbability: bad })).toThrow(SbiError);
+    }
+    const params = drawSbiParams(sampleRng(1, 0), LANDMARKS, { partsProbability: 1 });
+    for (const parts of [undefined, { names: [], grow: 1.2 }, { names: ['ear'], grow: 1.2 }, { names: ['nose'], grow: 0 }]) {
+      const broken = { ...params, parts } as SbiParams;
+      expect(() => renderSbi(CROP, LANDMARKS, broken)).toThrow(SbiError);
+    }
   });
 });
 
