@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags } from '../cli/flags.js';
+import { parseNumberFlag } from '../cli/scan-flags.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
 import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, validateConfig, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
 import { DEFAULT_AUGMENT } from '../train/augment.js';
@@ -38,6 +39,18 @@ ${BaseCommand.exitCodesHelp}
     seed: Flags.integer({ description: 'Seed of weights, data order and synthesis.', default: TRAIN_DEFAULTS.seed }),
     ablation: Flags.string({ description: 'Network variant (Table III of the paper).', options: [...LDFNET_VARIANTS], default: TRAIN_DEFAULTS.variant }),
     synthesize: Flags.string({ description: 'Forgery synthesis from real faces: sbi, or none (the dataset has real and fake faces).', options: ['sbi', 'none'], default: 'sbi' }),
+    'sbi-parts': Flags.string({
+      description: 'With --synthesize sbi: probability (0-1) that a self-blended twin blends only some facial parts (an eye with its brow, the nose, the mouth) with a harder edge, instead of a face hull.',
+      default: '0',
+    }),
+    'val-synthesize': Flags.string({
+      description: 'How validation faces become images (default: as --synthesize). none: score a --val set of real and forged faces as labelled.',
+      options: ['sbi', 'none'],
+    }),
+    'init-from': Flags.directory({
+      description: 'Start from this trained model folder\'s weights instead of random ones (fine-tuning under a new recipe). Give it again with --resume.',
+      exists: true,
+    }),
     augment: Flags.boolean({ description: 'Flip, rotation and JPEG re-compression augmentation.', default: true, allowNo: true }),
     'checkpoint-every': Flags.integer({ description: 'Steps between checkpoints.', default: TRAIN_DEFAULTS.checkpointEverySteps, min: 1 }),
     'max-steps': Flags.integer({ description: 'Stop after this many steps in total (resume later).', min: 1 }),
@@ -127,6 +140,9 @@ ${BaseCommand.exitCodesHelp}
           microBatch: flags['micro-batch'],
           ...(config === undefined ? {} : { config }),
           ...(flags['epoch-items'] === undefined ? {} : { epochItems: flags['epoch-items'] }),
+          sbiParts: parseNumberFlag('sbi-parts', flags['sbi-parts'], 0, 1),
+          ...(flags['val-synthesize'] === undefined ? {} : { valSynthesize: flags['val-synthesize'] as 'sbi' | 'none' }),
+          ...(flags['init-from'] === undefined ? {} : { initFrom: flags['init-from'] }),
           id: flags.id ?? path.basename(path.resolve(flags.out)),
           toolVersion: this.config.version,
           signal: controller.signal,

@@ -75,6 +75,21 @@ export interface TrainOptions {
   config?: Partial<LdfnetConfig>;
   /** Sets the stop flag: finish the current step, checkpoint, return. */
   signal?: AbortSignal;
+  /**
+   * With SBI: the probability that a self-blended twin's mask covers only some facial parts (an eye, the
+   * nose, the mouth) instead of a face hull (src/train/sbi SbiOptions.partsProbability). Default 0.
+   */
+  sbiParts?: number;
+  /**
+   * A trained model folder whose weights (and batch-norm statistics) start the run instead of random ones:
+   * fine-tuning under a new recipe. Adam's moments start at 0. Its architecture must be the run's.
+   */
+  initFrom?: string;
+  /**
+   * How validation items become images (default: as training, `synthesize`). 'none' scores a validation
+   * set of real and forged faces as labelled, e.g. held-out forgeries given with valDir.
+   */
+  valSynthesize?: Synthesis;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -182,7 +197,7 @@ export function epochItems(n: number, seed: number, epoch: number, itemsPerEpoch
   return out;
 }
 
-function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: DatasetItem[]): string {
+function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: DatasetItem[], init: InitialWeights | null): string {
   return JSON.stringify({
     config,
     seed: options.seed,
@@ -192,6 +207,10 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
     // Only when not the default, so checkpoints written before the option existed still resume.
     ...(options.mixMicroBatches === false ? { mixMicroBatches: false } : {}),
     synthesize: options.synthesize,
+    // Each only when set, so runs written before these options existed still resume.
+    ...((options.sbiParts ?? 0) > 0 ? { sbiParts: options.sbiParts } : {}),
+    ...(options.valSynthesize !== undefined && options.valSynthesize !== options.synthesize ? { valSynthesize: options.valSynthesize } : {}),
+    ...(init === null ? {} : { initFrom: init.weightsSha256 }),
     items: train.length,
     first: train[0]?.id ?? null,
     last: train.at(-1)?.id ?? null,
@@ -441,6 +460,50 @@ async function loadCheckpoint(checkpointDir: string): Promise<{ state: TrainerSt
   return { state: new TrainerState(params, m, v), train };
 }
 
+interface InitialWeights {
+  params: Map<string, tf.Tensor>;
+  weightsSha256: string[];
+  /** What the manifest records of the starting model. */
+  provenance: Record<string, unknown>;
+  dispose(): void;
+}
+
+/** A trained model folder's weights as a run's starting point (initFrom). */
+async function loadInitialWeights(dir: string, config: LdfnetConfig): Promise<InitialWeights> {
+  const { manifest, params } = await loadModelFolder(dir).catch((cause: unknown) => {
+    throw new TrainError('BAD_OPTIONS', `cannot start from ${dir}: ${(cause as Error).message}`, { cause });
+  });
+  const dispose = (): void => {
+    for (const t of params.values()) t.dispose();
+  };
+  const fail = (why: string): never => {
+    dispose();
+    throw new TrainError('BAD_OPTIONS', `cannot start from ${dir}: ${why}`);
+  };
+  if (!manifest.trained) fail('its weights are untrained');
+  if (JSON.stringify(manifest.architecture) !== JSON.stringify(config)) fail('its architecture is not the run\'s');
+  const expected = initLdfnetParams(config, 0);
+  const mismatch = [...expected.keys()].filter((n) => !params.has(n) || params.get(n)!.shape.join('x') !== expected.get(n)!.shape.join('x'));
+  const stray = [...params.keys()].filter((n) => !expected.has(n));
+  for (const t of expected.values()) t.dispose();
+  if (mismatch.length + stray.length > 0) fail(`its weights do not fit the network (${[...mismatch, ...stray].slice(0, 3).join(', ')})`);
+  const weightsSha256 = manifest.weights.files.map((f) => f.sha256);
+  const training = manifest.training ?? {};
+  return {
+    params,
+    weightsSha256,
+    provenance: {
+      id: manifest.id,
+      version: manifest.version,
+      weightsSha256,
+      steps: training['steps'] ?? null,
+      trainSeconds: training['trainSeconds'] ?? null,
+      selectedEpoch: training['selectedEpoch'] ?? null,
+    },
+    dispose,
+  };
+}
+
 /** Fake scores of validation images with the current weights (moving BN statistics, folded). */
 async function validate(
   state: TrainerState,
@@ -458,7 +521,14 @@ async function validate(
     for (let start = 0; start < items.length; start += chunk) {
       const images: LabelledImage[] = [];
       for (const [k, item] of items.slice(start, start + chunk).entries()) {
-        images.push(...(await sampleImages(dataDir, item, options.seed + 1, start + k, { size, synthesize: options.synthesize, augment: null })));
+        images.push(
+          ...(await sampleImages(dataDir, item, options.seed + 1, start + k, {
+            size,
+            synthesize: options.valSynthesize ?? options.synthesize,
+            augment: null,
+            sbiParts: options.sbiParts ?? 0,
+          })),
+        );
       }
       const { pixels, labels: l } = packImages(images, size);
       const s = tf.tidy(() => model.scoreTensor(tf.tensor4d(pixels, [images.length, size, size, 3])));
@@ -499,7 +569,14 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   const itemsPerEpoch = Math.min(options.epochItems ?? train.length, train.length);
   const stepsPerEpoch = Math.floor(itemsPerEpoch / itemsPerStep);
   if (stepsPerEpoch === 0) throw new TrainError('NO_TRAIN_DATA', `${train.length} training items make no full batch of ${options.batchSize} images`);
-  const fingerprint = fingerprintOf(options, config, train);
+  const init = options.initFrom === undefined ? null : await loadInitialWeights(options.initFrom, config);
+  let fingerprint: string;
+  try {
+    fingerprint = fingerprintOf(options, config, train, init);
+  } catch (error) {
+    init?.dispose();
+    throw error;
+  }
   const recipe = recipeOf(options);
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const logFile = path.join(options.outDir, TRAIN_LOG_FILE);
@@ -512,6 +589,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   let state: TrainerState;
   let progress: TrainState;
   if (options.resume) {
+    init?.dispose();
     const loaded = await loadCheckpoint(checkpointDir).catch((cause: unknown) => {
       throw new TrainError('RESUME_MISMATCH', `cannot resume from ${checkpointDir}: ${(cause as Error).message}`, { cause });
     });
@@ -528,7 +606,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
     progress = { ...loaded.train, recipe };
     await trimLog(logFile, progress);
   } else {
-    state = TrainerState.fresh(initLdfnetParams(config, options.seed));
+    state = TrainerState.fresh(init === null ? initLdfnetParams(config, options.seed) : init.params);
     progress = { version: STATE_VERSION, epoch: 0, stepInEpoch: 0, globalStep: 0, bestAuc: null, bestEpoch: null, trainSeconds: 0, fingerprint, recipe };
     await writeFile(logFile, '');
   }
@@ -550,6 +628,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
               size: config.inputSize,
               synthesize: options.synthesize,
               augment: options.augment,
+              sbiParts: options.sbiParts ?? 0,
             }),
           ),
         );
@@ -602,7 +681,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
         await log({ type: 'validation', epoch, best, metrics: stripCurves(metrics) });
       }
       if (best || val.length === 0) {
-        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics), state.params);
+        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics, init?.provenance ?? null), state.params);
       }
       progress.epoch += 1;
       progress.stepInEpoch = 0;
@@ -635,6 +714,7 @@ function trainedManifest(
   epoch: number,
   progress: TrainState,
   metrics: MetricBlock | null,
+  initFrom: Record<string, unknown> | null,
 ): Omit<ModelManifest, 'weights'> {
   const { weights: _weights, ...fields } = base;
   return {
@@ -655,6 +735,9 @@ function trainedManifest(
         epochItems,
         seed: options.seed,
         synthesize: options.synthesize,
+        ...(options.synthesize === 'sbi' ? { sbiPartsProbability: options.sbiParts ?? 0 } : {}),
+        validationSynthesize: options.valSynthesize ?? options.synthesize,
+        initFrom,
         augment: options.augment,
         batchNormMomentum: BN_MOMENTUM,
         loss: 'softmax-cross-entropy',

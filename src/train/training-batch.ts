@@ -23,6 +23,8 @@ export interface SampleOptions {
   synthesize: Synthesis;
   /** null: no augmentation (validation). */
   augment: AugmentOptions | null;
+  /** With SBI: probability of a facial-parts mask (SbiOptions.partsProbability). Default 0. */
+  sbiParts?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function sampleImages(
   }
   let images: LabelledImage[];
   if (options.synthesize === 'sbi' && item.label === 'real') {
-    const { real, fake } = synthesizeSbi(crop, points, rng);
+    const { real, fake } = synthesizeSbi(crop, points, rng, { partsProbability: options.sbiParts ?? 0 });
     images = [
       { rgb: real, label: 0 },
       { rgb: fake, label: 1 },

@@ -174,6 +174,25 @@ describe('train end to end: dataset prepare -> train (SBI) -> eval -> scan', () 
     expect(report.video!.auc).toBeLessThanOrEqual(1);
   });
 
+  it('fine-tunes the trained model under a new recipe (--init-from, --sbi-parts), and refuses a bad probability', async () => {
+    const tuned = path.join(dir, 'tuned');
+    const common = ['train', '--data', dataset, '--out', tuned, '--quiet', '--config-json', JSON.stringify(NARROW), '--batch-size', '4', '--epoch-items', '4', '--epochs', '1', '--max-val', '6'];
+    const bad = await runCli([...common, '--init-from', model, '--sbi-parts', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ldf: .*--sbi-parts must be a number from 0 to 1, got "2"\n/);
+    const r = await runCli([...common, '--init-from', model, '--sbi-parts', '0.5', '--lr', '1e-4']);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(path.join(tuned, 'manifest.json'), 'utf8')) as { training: { steps: number; recipe: Record<string, unknown> } };
+    expectValidAgainst('model-manifest.schema.json', manifest);
+    const start = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { weights: { files: { sha256: string }[] } };
+    expect(manifest.training.steps).toBe(2);
+    expect(manifest.training.recipe).toMatchObject({
+      learningRate: 1e-4,
+      sbiPartsProbability: 0.5,
+      initFrom: { id: 'trained', weightsSha256: start.weights.files.map((f) => f.sha256) },
+    });
+  });
+
   it('scans a photo with the trained model: a verdict with a fake score in [0, 1]', async () => {
     const r = await runCli(['scan', '--model', model, still, '--format', 'json', '--fail-on', 'none']);
     expect(r.code, r.stderr).toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTrainable } from '../../../src/model/ldfnet-params.js';
 import { loadModelFolder, readManifest } from '../../../src/model/model-folder.js';
 import { DEFAULT_AUGMENT } from '../../../src/train/augment.js';
 import { openDataset } from '../../../src/train/dataset/index.js';
@@ -331,6 +332,84 @@ describe('trainLdfnet', () => {
     }
     expect(unhandled).toEqual([]);
   });
+
+  it('starts a new run from a trained model (initFrom): its weights, a fresh optimiser, and says so in the manifest', async () => {
+    // A learning rate so small that one step cannot move a weight visibly: the checkpoint after step 1
+    // holds the starting weights. Batch-norm statistics do move (momentum 0.1), so only trainable weights.
+    const tiny = { maxSteps: 1, learningRate: 1e-9 };
+    const tuned = path.join(root, 'tuned');
+    await trainLdfnet(options(tuned, { ...tiny, initFrom: straight, seed: 8 }));
+    const fromScratch = path.join(root, 'from-scratch');
+    await trainLdfnet(options(fromScratch, { ...tiny, seed: 8 }));
+    const start = await weightBytes(straight);
+    const near = async (dir: string): Promise<number> => {
+      const after = await weightBytes(path.join(dir, CHECKPOINT_DIR));
+      let worst = 0;
+      for (const [name, bytes] of start) {
+        if (!isTrainable(name)) continue;
+        const a = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        const b = after.get(name)!;
+        const c = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - c[i]!));
+      }
+      return worst;
+    };
+    expect(await near(tuned)).toBeLessThan(1e-6);
+    expect(await near(fromScratch)).toBeGreaterThan(1e-3); // another seed's random weights: far away
+    // Adam starts again: the moments after one step are not the straight run's after its 4 steps.
+    expect((await readFile(path.join(tuned, CHECKPOINT_DIR, 'adam.bin'))).equals(await readFile(path.join(straight, CHECKPOINT_DIR, 'adam.bin')))).toBe(false);
+    // Resuming needs the same starting weights; without them it is another run.
+    await expect(trainLdfnet(options(tuned, { ...tiny, maxSteps: 3, resume: true, seed: 8 }))).rejects.toMatchObject({ code: 'RESUME_MISMATCH' });
+    await trainLdfnet(options(tuned, { ...tiny, maxSteps: 3, resume: true, seed: 8, initFrom: straight }));
+    const manifest = await readManifest(tuned);
+    const startSha = (await readManifest(straight)).weights.files.map((f) => f.sha256);
+    expect(manifest.training).toMatchObject({ recipe: { initFrom: { id: 'tiny', weightsSha256: startSha, steps: 3 } } });
+    expect((await readManifest(straight)).training).toMatchObject({ recipe: { initFrom: null } });
+  }, 120_000);
+
+  it('refuses to start from untrained weights or another architecture', async () => {
+    const untrained = path.join(root, 'untrained');
+    await cp(straight, untrained, { recursive: true });
+    const manifestFile = path.join(untrained, 'manifest.json');
+    await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await readFile(manifestFile, 'utf8')), trained: false }));
+    await expect(trainLdfnet(options(path.join(root, 'from-untrained'), { maxSteps: 1, initFrom: untrained }))).rejects.toMatchObject({
+      code: 'BAD_OPTIONS',
+      message: expect.stringContaining('untrained'),
+    });
+    const wider = { ...options('').config, widths: [4, 8, 8, 16, 32] as const };
+    await expect(trainLdfnet(options(path.join(root, 'from-other'), { maxSteps: 1, initFrom: straight, config: wider }))).rejects.toMatchObject({
+      code: 'BAD_OPTIONS',
+      message: expect.stringContaining('architecture'),
+    });
+    await expect(trainLdfnet(options(path.join(root, 'from-nothing'), { maxSteps: 1, initFrom: path.join(root, 'no-such-model') }))).rejects.toMatchObject({
+      code: 'BAD_OPTIONS',
+    });
+  });
+
+  it('with sbiParts, makes other twins (another run to resume) and records the probability', async () => {
+    const parts = path.join(root, 'parts');
+    const events: TrainEvent[] = [];
+    await trainLdfnet(options(parts, { maxSteps: 1, sbiParts: 1 }), (e) => events.push(e));
+    const lossOf = (evs: TrainEvent[]): number | undefined => (evs.find((e) => e.type === 'step') as { loss: number } | undefined)?.loss;
+    // Same data order and weights as the straight run's first step, other fakes: another loss.
+    expect(lossOf(events)).toEqual(expect.any(Number));
+    expect(lossOf(events)).not.toBe(lossOf(straightEvents));
+    await expect(trainLdfnet(options(parts, { maxSteps: 2, resume: true }))).rejects.toMatchObject({ code: 'RESUME_MISMATCH' });
+    await trainLdfnet(options(parts, { maxSteps: 3, resume: true, sbiParts: 1 }));
+    expect((await readManifest(parts)).training).toMatchObject({ recipe: { sbiPartsProbability: 1 } });
+  }, 60_000);
+
+  it('with valSynthesize none, scores a validation set of real and forged faces as labelled', async () => {
+    const events: TrainEvent[] = [];
+    // The whole dataset as the validation set: 8 real faces and 1 fake.
+    await trainLdfnet(options(path.join(root, 'val-none'), { maxSteps: 3, valDir: dataDir, valSynthesize: 'none' }), (e) => events.push(e));
+    const validation = events.find((e): e is Extract<TrainEvent, { type: 'validation' }> => e.type === 'validation');
+    expect(validation?.metrics).toMatchObject({ count: 9, positives: 1, negatives: 8 });
+    // As training makes them (SBI): each real face and its twin, and the fake as it is.
+    const sbi: TrainEvent[] = [];
+    await trainLdfnet(options(path.join(root, 'val-sbi'), { maxSteps: 3, valDir: dataDir }), (e) => sbi.push(e));
+    expect(sbi.find((e) => e.type === 'validation')).toMatchObject({ metrics: { count: 17, positives: 9, negatives: 8 } });
+  }, 60_000);
 });
 
 describe('trainLdfnet after a kill', () => {
