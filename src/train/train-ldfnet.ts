@@ -90,6 +90,11 @@ export interface TrainOptions {
    * set of real and forged faces as labelled, e.g. held-out forgeries given with valDir.
    */
   valSynthesize?: Synthesis;
+  /**
+   * Also write every epoch's weights as a trained model folder, OUT/epochs/epoch-N (see epochDir), for
+   * choosing an epoch on other data than the validation set afterwards. Default false.
+   */
+  keepEpochs?: boolean;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -115,6 +120,12 @@ export type TrainEvent =
 export type TrainListener = (event: TrainEvent) => void;
 
 export const CHECKPOINT_DIR = 'checkpoint';
+export const EPOCHS_DIR = 'epochs';
+
+/** The model folder of epoch `epoch` (counted from 0) that keepEpochs writes. */
+export function epochDir(outDir: string, epoch: number): string {
+  return path.join(outDir, EPOCHS_DIR, `epoch-${epoch}`);
+}
 const STATE_FILE = 'state.json';
 const ADAM_FILE = 'adam.bin';
 export const TRAIN_LOG_FILE = 'train-log.jsonl';
@@ -680,9 +691,10 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
         emit({ type: 'validation', epoch, metrics: metrics, best });
         await log({ type: 'validation', epoch, best, metrics: stripCurves(metrics) });
       }
-      if (best || val.length === 0) {
-        await saveModelFolder(options.outDir, trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics, init?.provenance ?? null), state.params);
-      }
+      const trained = (): Omit<ModelManifest, 'weights'> =>
+        trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics, init?.provenance ?? null);
+      if (best || val.length === 0) await saveModelFolder(options.outDir, trained(), state.params);
+      if (options.keepEpochs === true) await saveModelFolder(epochDir(options.outDir, epoch), trained(), state.params);
       progress.epoch += 1;
       progress.stepInEpoch = 0;
       await saveCheckpoint(checkpointDir, manifest, state, progress);

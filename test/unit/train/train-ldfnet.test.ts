@@ -11,6 +11,7 @@ import { registerTrainingKernels } from '../../../src/train/kernels/register-tra
 import type { LabelledImage } from '../../../src/train/training-batch.js';
 import {
   CHECKPOINT_DIR,
+  epochDir,
   epochItems,
   epochOrder,
   mixBatch,
@@ -366,6 +367,19 @@ describe('trainLdfnet', () => {
     expect(manifest.training).toMatchObject({ recipe: { initFrom: { id: 'tiny', weightsSha256: startSha, steps: 3 } } });
     expect((await readManifest(straight)).training).toMatchObject({ recipe: { initFrom: null } });
   }, 120_000);
+
+  it('with keepEpochs, also writes every epoch as a trained model folder', async () => {
+    const kept = path.join(root, 'kept');
+    await trainLdfnet(options(kept, { maxSteps: 7, keepEpochs: true })); // epochs 0 and 1 end, epoch 2 begins
+    for (const epoch of [0, 1]) {
+      const manifest = await readManifest(epochDir(kept, epoch));
+      expect(manifest).toMatchObject({ trained: true, training: { selectedEpoch: epoch, steps: 3 * (epoch + 1) } });
+    }
+    await expect(stat(epochDir(kept, 2))).rejects.toMatchObject({ code: 'ENOENT' });
+    // Same seed and options as the straight run: its epoch 0 is the straight run's kept model.
+    expectSameWeights(await weightBytes(epochDir(kept, 0)), await weightBytes(straight));
+    expect(differingWeights(await weightBytes(epochDir(kept, 0)), await weightBytes(epochDir(kept, 1))).length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('refuses to start from untrained weights or another architecture', async () => {
     const untrained = path.join(root, 'untrained');
