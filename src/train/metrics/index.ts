@@ -22,6 +22,7 @@ export {
   type ConfusionMatrix,
   type VerdictCounts,
 } from './threshold-metrics.js';
+export { aucStandardError } from './auc-uncertainty.js';
 export { binIndex, calibrationTable, type CalibrationBin, type CalibrationTable } from './calibration.js';
 export { renderRocSvg, ROC_SVG_COLORS, type RocSvgCurve, type RocSvgOptions } from './roc-svg.js';
 export {

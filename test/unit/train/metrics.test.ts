@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aucStandardError,
   accuracy,
   auc,
   aucFromRoc,
@@ -456,5 +457,27 @@ describe('degenerate input gives clear errors, never 0.5', () => {
     expect(errorCode(() => auc([0.1, -0.01], [0, 1]))).toBe('BAD_SCORE');
     expect(errorCode(() => auc([0.1, 0.2], [0, 2]))).toBe('BAD_LABEL');
     expect(errorCode(() => auc([0.1, 0.2], [0, 0.5]))).toBe('BAD_LABEL');
+  });
+});
+
+describe('aucStandardError (Hanley-McNeil)', () => {
+  it('matches the closed form at AUC 0.5 and shrinks with more items and with AUC near 1', () => {
+    // At 0.5, Q1 = Q2 = 1/3: SE^2 = (0.25 + (n1 - 1) / 12 + (n2 - 1) / 12) / (n1 n2).
+    expect(aucStandardError(0.5, 100, 100)).toBeCloseTo(Math.sqrt((0.25 + 99 / 12 + 99 / 12) / 10_000), 12);
+    expect(aucStandardError(0.5, 100, 100)).toBeCloseTo(0.04093, 4);
+    expect(aucStandardError(0.5, 400, 400)).toBeLessThan(aucStandardError(0.5, 100, 100) / 1.9);
+    expect(aucStandardError(0.9, 100, 100)).toBeLessThan(aucStandardError(0.7, 100, 100));
+    expect(aucStandardError(1, 50, 50)).toBe(0);
+    // Symmetric in the classes at 0.5 only: at 0.9, 3 fakes among 200 reals is twice as noisy as the reverse
+    // (0.120 against 0.055), the videos set's situation.
+    expect(aucStandardError(0.9, 3, 200)).toBeCloseTo(0.1196, 3);
+    expect(aucStandardError(0.9, 3, 200)).toBeGreaterThan(2 * aucStandardError(0.9, 200, 3));
+  });
+
+  it('refuses an AUC outside [0, 1] and empty classes', () => {
+    expect(() => aucStandardError(1.2, 10, 10)).toThrow(MetricsError);
+    expect(() => aucStandardError(Number.NaN, 10, 10)).toThrow(MetricsError);
+    expect(() => aucStandardError(0.7, 0, 10)).toThrow(MetricsError);
+    expect(() => aucStandardError(0.7, 10, 1.5)).toThrow(MetricsError);
   });
 });
