@@ -1,6 +1,7 @@
 /**
  * Sets a trained model's verdict thresholds and held-out metrics from `ldf eval --json` reports, and
- * (with --default) marks it as the model `ldf scan` uses by default.
+ * (with --default) marks it as the model `ldf scan` uses by default (and unmarks the other model folders
+ * beside it).
  *
  *   node --import tsx scripts/calibrate-model.ts --model models/NAME \
  *     --report yonsei=eval-yonsei.json --report videos=eval-videos.json [--fpr 0.05] [--fnr 0.05] [--default] [--write]
@@ -13,7 +14,7 @@
  *   at the fake threshold (with a weak model the uncertain band then shrinks to nothing, and says so).
  * Without --write it prints what it would set. Weight files and their hashes are not touched.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type EvalItem, evaluateScores, scoresFromItems } from '../src/train/metrics/eval-report.js';
@@ -140,4 +141,19 @@ if (values.write) {
   ];
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   console.error(`wrote ${manifestPath}`);
+  if (values.default) {
+    // One default: the other model folders beside this one stop being it (their weights are untouched).
+    const parent = path.dirname(path.resolve(values.model));
+    for (const entry of await readdir(parent, { withFileTypes: true })) {
+      const other = path.join(parent, entry.name, 'manifest.json');
+      if (!entry.isDirectory() || path.resolve(other) === path.resolve(manifestPath)) continue;
+      const text = await readFile(other, 'utf8').catch(() => null);
+      if (text === null) continue;
+      const m = JSON.parse(text) as { default?: boolean };
+      if (m.default !== true) continue;
+      m.default = false;
+      await writeFile(other, `${JSON.stringify(m, null, 2)}\n`);
+      console.error(`${other}: no longer the default`);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Evaluates a trained model on the held-out validation sets in ../shared/data/validation (not part of a
 # user's clone) and writes eval reports and ROC pictures to OUT:
-#   scripts/evaluate-held-out.sh models/ldfnet-sbi-v1 OUT
+#   scripts/evaluate-held-out.sh models/ldfnet-sbi-v2 OUT
 # Then scripts/calibrate-model.ts sets the model's thresholds from those reports (see docs/model-card.md).
 set -euo pipefail
 MODEL=${1:?usage: evaluate-held-out.sh MODEL_DIR OUT_DIR}
