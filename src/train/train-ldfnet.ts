@@ -581,13 +581,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   const stepsPerEpoch = Math.floor(itemsPerEpoch / itemsPerStep);
   if (stepsPerEpoch === 0) throw new TrainError('NO_TRAIN_DATA', `${train.length} training items make no full batch of ${options.batchSize} images`);
   const init = options.initFrom === undefined ? null : await loadInitialWeights(options.initFrom, config);
-  let fingerprint: string;
-  try {
-    fingerprint = fingerprintOf(options, config, train, init);
-  } catch (error) {
-    init?.dispose();
-    throw error;
-  }
+  const fingerprint = fingerprintOf(options, config, train, init);
   const recipe = recipeOf(options);
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const logFile = path.join(options.outDir, TRAIN_LOG_FILE);
@@ -606,7 +600,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
     });
     if (loaded.train.fingerprint !== fingerprint) {
       loaded.state.dispose();
-      throw new TrainError('RESUME_MISMATCH', `${checkpointDir} belongs to another run (data, architecture, seed, batch size or synthesis differ)`);
+      throw new TrainError('RESUME_MISMATCH', `${checkpointDir} belongs to another run (data, architecture, seed, batch size, synthesis or starting weights differ)`);
     }
     const changes = loaded.train.recipe === undefined ? [] : recipeChanges(loaded.train.recipe, recipe);
     if (changes.length > 0) {
