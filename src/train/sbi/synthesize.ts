@@ -306,15 +306,8 @@ export function drawSbiParams(rng: Rng, landmarks: readonly Point[], options: Sb
     spacing: R.elasticSpacing * F,
     seed: Math.floor(rng() * 4294967296) >>> 0,
   };
-  const erodeDilate = Math.round(uniform(rng, R.erodeDilate[0], R.erodeDilate[1]) * F) + 0; // + 0: no -0
-  const radiusX = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
-  const radiusY = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
-  const blur = {
-    radiusX,
-    radiusY,
-    sigmaX: radiusX * uniform(rng, R.blurSigmaPerRadius[0], R.blurSigmaPerRadius[1]),
-    sigmaY: radiusY * uniform(rng, R.blurSigmaPerRadius[0], R.blurSigmaPerRadius[1]),
-  };
+  const erodeDilate = drawErodeDilate(rng, R.erodeDilate, F);
+  const blur = drawMaskBlur(rng, R.blurRadius, F);
   const blendRatio = pick(rng, R.blendRatios);
 
   const partsP = options.partsProbability ?? 0;
@@ -350,11 +343,8 @@ function drawParts(rng: Rng, F: number, probability: number): Pick<SbiParams, 'h
   const kept = SBI_PARTS.map(() => chance(rng, R.partProbability));
   const fallback = pick(rng, SBI_PARTS);
   const grow = uniform(rng, R.grow[0], R.grow[1]);
-  const erodeDilate = Math.round(uniform(rng, R.erodeDilate[0], R.erodeDilate[1]) * F) + 0;
-  const radiusX = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
-  const radiusY = Math.max(1, Math.round(uniform(rng, R.blurRadius[0], R.blurRadius[1]) * F));
-  const sigmaX = radiusX * uniform(rng, SBI_RANGES.blurSigmaPerRadius[0], SBI_RANGES.blurSigmaPerRadius[1]);
-  const sigmaY = radiusY * uniform(rng, SBI_RANGES.blurSigmaPerRadius[0], SBI_RANGES.blurSigmaPerRadius[1]);
+  const erodeDilate = drawErodeDilate(rng, R.erodeDilate, F);
+  const blur = drawMaskBlur(rng, R.blurRadius, F);
   if (roll >= probability) return null;
   const names = SBI_PARTS.filter((_, i) => kept[i]);
   return {
@@ -362,7 +352,25 @@ function drawParts(rng: Rng, F: number, probability: number): Pick<SbiParams, 'h
     parts: { names: names.length > 0 ? names : [fallback], grow },
     foreheadLift: 0,
     erodeDilate,
-    blur: { radiusX, radiusY, sigmaX, sigmaY },
+    blur,
+  };
+}
+
+/** Mask erosion (< 0) or dilation (> 0), integer px, from a range in units of the face size F (one draw). */
+function drawErodeDilate(rng: Rng, range: readonly [number, number], F: number): number {
+  return Math.round(uniform(rng, range[0], range[1]) * F) + 0; // + 0: no -0
+}
+
+/** The mask blur: radii from `radiusRange` (units of F), sigmas per radius from SBI's range (four draws). */
+function drawMaskBlur(rng: Rng, radiusRange: readonly [number, number], F: number): SbiParams['blur'] {
+  const perRadius = SBI_RANGES.blurSigmaPerRadius;
+  const radiusX = Math.max(1, Math.round(uniform(rng, radiusRange[0], radiusRange[1]) * F));
+  const radiusY = Math.max(1, Math.round(uniform(rng, radiusRange[0], radiusRange[1]) * F));
+  return {
+    radiusX,
+    radiusY,
+    sigmaX: radiusX * uniform(rng, perRadius[0], perRadius[1]),
+    sigmaY: radiusY * uniform(rng, perRadius[0], perRadius[1]),
   };
 }
 
