@@ -72,7 +72,17 @@ export interface DetectOptions {
    * the boxes.
    */
   landmarks?: boolean;
+  /**
+   * When nothing is found in a frame whose longer side is at most TIGHT_CROP_MAX_SIDE_PX, search it again
+   * centred in a black frame 3x its size. Detectors want context around a face: an image that is itself a
+   * tight face crop (a profile photo, a crop exported by another tool) is otherwise "no face". Boxes are
+   * clipped to the frame; landmarks keep their frame coordinates. Default false.
+   */
+  tightCropRetry?: boolean;
 }
+
+/** Frames up to this longer side (px) get the tight-crop retry (DetectOptions.tightCropRetry). */
+export const TIGHT_CROP_MAX_SIDE_PX = 1024;
 
 export interface FaceDetectorLoadOptions {
   /**
@@ -174,7 +184,11 @@ export class FaceDetector {
     }
     faces.sort((a, b) => b.score - a.score || a.box.x - b.box.x || a.box.y - b.box.y);
     faces.splice(opts.maxFaces);
-    if (faces.length === 0) return [];
+    if (faces.length === 0) {
+      return options.tightCropRetry === true && Math.max(frame.width, frame.height) <= TIGHT_CROP_MAX_SIDE_PX
+        ? this.detectPadded(frame, { ...options, tightCropRetry: false })
+        : [];
+    }
     if (!opts.landmarks) return faces.map(({ box, score }) => ({ box, score, landmarks: [] }));
 
     // 3. Landmarks, one batch for the frame.
@@ -197,6 +211,25 @@ export class FaceDetector {
       for (let p = 0; p + 1 < points.length; p += 2) out.push([region.x + points[p]! * k, region.y + points[p + 1]! * k]);
       return { box, score, landmarks: out };
     });
+  }
+
+  /** detect() on `frame` centred in a black frame 3x its size, results mapped back and clipped. */
+  private async detectPadded(frame: RgbFrame, options: DetectOptions): Promise<DetectedFace[]> {
+    const m = Math.max(frame.width, frame.height);
+    const width = frame.width + 2 * m;
+    const height = frame.height + 2 * m;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < frame.height; y++) {
+      data.set(frame.data.subarray(y * frame.width * 3, (y + 1) * frame.width * 3), ((y + m) * width + m) * 3);
+    }
+    const found = await this.detect({ width, height, data }, options);
+    const out: DetectedFace[] = [];
+    for (const f of found) {
+      const box = clipToFrame({ x: f.box.x - m, y: f.box.y - m, width: f.box.width, height: f.box.height }, frame);
+      if (box === undefined) continue;
+      out.push({ box, score: f.score, landmarks: f.landmarks.map(([x, y]): LandmarkPoint => [x - m, y - m]) });
+    }
+    return out;
   }
 
   /** Frees the networks' weights. Idempotent; detect() afterwards throws DETECTOR_DISPOSED. */

@@ -10,6 +10,8 @@ export type FacesErrorCode =
   | 'INVALID_FRAME'
   /** A face box with non-finite coordinates or a non-positive width / height. */
   | 'INVALID_BOX'
+  /** A landmark-defined crop without 68 finite landmarks spanning an area. */
+  | 'INVALID_LANDMARKS'
   /** Bad detection / load options (confidence outside [0, 1], non-integer maxFaces, ...). */
   | 'INVALID_OPTIONS'
   /** No TF.js backend is active yet: call selectBackend() (src/model/backend.ts) before FaceDetector.load(). */

@@ -13,6 +13,8 @@ import { linkTracks } from './link-tracks.js';
 export interface FoundFace {
   box: { x: number; y: number; width: number; height: number };
   score: number;
+  /** The 68 landmarks (frame pixels) when detect() ran with `landmarks: true`, else empty. */
+  landmarks: readonly (readonly [number, number])[];
 }
 
 export interface RgbImage {
@@ -25,12 +27,12 @@ export interface RgbImage {
 export interface FaceFinder {
   detect(
     frame: RgbImage,
-    options: { minConfidence: number; minFacePx: number; maxFaces: number; landmarks: boolean },
+    options: { minConfidence: number; minFacePx: number; maxFaces: number; landmarks: boolean; tightCropRetry?: boolean },
   ): Promise<FoundFace[]>;
 }
 
 /** The crop function (src/faces/crop-face.ts), passed in so scanning and training share one. */
-export type CropFunction = (frame: RgbImage, box: FoundFace['box'], convention: LdfnetModel['manifest']['crop']) => Uint8Array;
+export type CropFunction = (frame: RgbImage, face: Pick<FoundFace, 'box' | 'landmarks'>, convention: LdfnetModel['manifest']['crop']) => Uint8Array;
 
 /** The loaded things a scan runs with; one set serves a whole batch. */
 export interface ScanContext {
@@ -215,14 +217,16 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
         minConfidence: settings.minConfidence,
         minFacePx: settings.minFacePx,
         maxFaces: settings.maxFaces,
-        // The crop needs only the box: the landmark net is skipped.
-        landmarks: false,
+        // A landmark-defined crop needs the 68 points; a box crop needs only the box (landmark net skipped).
+        landmarks: ctx.model.manifest.crop.name === 'landmarks-square',
+        // A small frame with no face may be a tight face crop: search it again with a margin.
+        tightCropRetry: true,
       });
       timings.detectMs += performance.now() - d;
       const c = performance.now();
       for (const face of found) {
         faces.push({ frameIndex, timestampMs: frame.timestampMs, box: face.box, detectionScore: face.score });
-        crops.push(ctx.crop(frame, face.box, ctx.model.manifest.crop));
+        crops.push(ctx.crop(frame, face, ctx.model.manifest.crop));
       }
       timings.cropMs += performance.now() - c;
       if (crops.length >= settings.batchSize) await classify();

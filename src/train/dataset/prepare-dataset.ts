@@ -11,7 +11,7 @@
  * the next ones.
  */
 import path from 'node:path';
-import { cropFace, cropRegion } from '../../faces/crop-face.js';
+import { cropFace, cropRegion, type CropTarget } from '../../faces/crop-face.js';
 import type { DetectedFace } from '../../faces/face-detector.js';
 import type { RgbFrame } from '../../faces/rgb-frame.js';
 import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../../model/manifest.js';
@@ -442,7 +442,7 @@ export function labelSource(
 function toStore(planned: PlannedSource, frame: RgbFrame, face: DetectedFace, crop: CropConvention, frameIndex: number, faceIndex: number, timestampMs: number | null): FaceToStore {
   if (face.landmarks.length !== LANDMARK_COUNT) throw new RangeError(`expected ${LANDMARK_COUNT} landmarks, got ${face.landmarks.length}`);
   return {
-    rgb: cropFace(frame, face.box, crop),
+    rgb: cropFace(frame, face, crop),
     item: {
       id: itemId(planned.ref, frameIndex, faceIndex),
       source: planned.ref,
@@ -456,17 +456,17 @@ function toStore(planned: PlannedSource, frame: RgbFrame, face: DetectedFace, cr
       frameHeight: frame.height,
       box: { x: round(face.box.x, 3), y: round(face.box.y, 3), width: round(face.box.width, 3), height: round(face.box.height, 3) },
       detectionScore: round(face.score, 6),
-      landmarks: landmarksInCrop(face.landmarks, face.box, crop),
+      landmarks: landmarksInCrop(face.landmarks, face, crop),
     },
   };
 }
 
 /**
  * Landmarks mapped from frame pixels into the crop's pixels: (p - region.x) * size / region.width with
- * region = cropRegion(box) (the same square cropFace resamples), rounded to 1/100 px.
+ * region = cropRegion(face) (the same square cropFace resamples), rounded to 1/100 px.
  */
-export function landmarksInCrop(points: readonly (readonly [number, number])[], box: { x: number; y: number; width: number; height: number }, crop: CropConvention): [number, number][] {
-  const region = cropRegion(box, crop);
+export function landmarksInCrop(points: readonly (readonly [number, number])[], face: CropTarget, crop: CropConvention): [number, number][] {
+  const region = cropRegion(face, crop);
   const k = crop.size / region.width;
   return points.map(([x, y]) => [round((x - region.x) * k, 2), round((y - region.y) * k, 2)]);
 }

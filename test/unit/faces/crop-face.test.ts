@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { assertCropConvention, cropFace, cropRegion } from '../../../src/faces/crop-face.js';
+import {
+  assertCropConvention,
+  cropFace as cropFaceOf,
+  cropRegion as cropRegionOf,
+  landmarkBounds,
+} from '../../../src/faces/crop-face.js';
 import { FacesError } from '../../../src/faces/faces-error.js';
 import type { FaceBox, RgbFrame } from '../../../src/faces/rgb-frame.js';
-import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../../../src/model/manifest.js';
+import {
+  BOX_CROP_CONVENTION,
+  DEFAULT_CROP_CONVENTION as LANDMARK_CROP_CONVENTION,
+  type CropConvention,
+} from '../../../src/model/manifest.js';
 import {
   cropPixel,
   fillRect,
@@ -11,6 +20,14 @@ import {
   solidFrame,
   type Rgb,
 } from '../../helpers/faces-synthetic-frame.js';
+
+// Most of this file tests the resampling through the box convention (square-box-scaled): a box is a
+// face without landmarks there. The landmarks-square convention has its own block at the end.
+const DEFAULT_CROP_CONVENTION = BOX_CROP_CONVENTION;
+const cropFace = (frame: RgbFrame, box: FaceBox, convention: CropConvention): Uint8Array =>
+  cropFaceOf(frame, { box, landmarks: [] }, convention);
+const cropRegion = (box: FaceBox, convention: Pick<CropConvention, 'scale'>): FaceBox =>
+  cropRegionOf({ box, landmarks: [] }, { name: 'square-box-scaled', ...convention });
 
 const GREY: Rgb = [50, 60, 70];
 const RED: Rgb = [200, 10, 20];
@@ -341,5 +358,73 @@ describe('assertCropConvention', () => {
   it('is enforced by cropFace', () => {
     const edge = { ...DEFAULT_CROP_CONVENTION, padding: 'edge' } as unknown as CropConvention;
     expect(() => cropFace(solidFrame(4, 4, GREY), { x: 0, y: 0, width: 2, height: 2 }, edge)).toThrow(FacesError);
+  });
+});
+
+/** 68 points spread over the rectangle [x0, x1] x [y0, y1] (corners included), the rest inside. */
+function landmarksIn(x0: number, y0: number, x1: number, y1: number): [number, number][] {
+  const points: [number, number][] = [
+    [x0, y0],
+    [x1, y0],
+    [x0, y1],
+    [x1, y1],
+  ];
+  for (let i = 4; i < 68; i++) points.push([x0 + ((x1 - x0) * ((i * 7) % 64)) / 64, y0 + ((y1 - y0) * ((i * 13) % 64)) / 64]);
+  return points;
+}
+
+describe('landmarks-square crops', () => {
+  const lm = (scale: number, size: number, shiftY = 0): CropConvention => ({ name: 'landmarks-square', scale, size, padding: 'zero', shiftY });
+
+  it('is the default convention of new models, with a shift up towards the forehead', () => {
+    expect(LANDMARK_CROP_CONVENTION.name).toBe('landmarks-square');
+    expect(LANDMARK_CROP_CONVENTION.shiftY).toBeLessThan(0);
+    expect(() => assertCropConvention(LANDMARK_CROP_CONVENTION)).not.toThrow();
+  });
+
+  it('builds the square on the landmarks box, whatever the detector box', () => {
+    const landmarks = landmarksIn(40, 30, 60, 70); // 20 x 40, centre (50, 50)
+    const a = cropRegionOf({ box: { x: 0, y: 0, width: 10, height: 10 }, landmarks }, lm(1.5, 64));
+    const b = cropRegionOf({ box: { x: 35, y: 20, width: 33, height: 61 }, landmarks }, lm(1.5, 64));
+    expect(a).toEqual({ x: 20, y: 20, width: 60, height: 60 });
+    expect(b).toEqual(a);
+    expect(landmarkBounds(landmarks)).toEqual({ x: 40, y: 30, width: 20, height: 40 });
+  });
+
+  it('moves the centre by shiftY times the side', () => {
+    const landmarks = landmarksIn(40, 30, 60, 70);
+    const region = cropRegionOf({ box: { x: 0, y: 0, width: 1, height: 1 }, landmarks }, lm(1, 40, -0.25));
+    expect(region).toEqual({ x: 30, y: 20, width: 40, height: 40 });
+  });
+
+  it('cuts the same pixels as a box crop on the landmark box', () => {
+    const frame = fillRect(solidFrame(100, 100, GREY), 45, 35, 55, 65, RED);
+    const landmarks = landmarksIn(40, 30, 60, 70);
+    const got = cropFaceOf(frame, { box: { x: 1, y: 1, width: 5, height: 5 }, landmarks }, lm(1.3, 32));
+    const want = cropFaceOf(frame, { box: { x: 40, y: 30, width: 20, height: 40 }, landmarks: [] }, conv(1.3, 32));
+    expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
+  });
+
+  it('refuses missing, short or non-finite landmarks and a missing or stray shiftY', () => {
+    const frame = solidFrame(100, 100, GREY);
+    const box = { x: 10, y: 10, width: 20, height: 20 };
+    const code = (fn: () => unknown): string | undefined => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as FacesError).code;
+      }
+      return undefined;
+    };
+    expect(code(() => cropFaceOf(frame, { box, landmarks: [] }, lm(1.3, 16)))).toBe('INVALID_LANDMARKS');
+    expect(code(() => cropFaceOf(frame, { box, landmarks: landmarksIn(1, 1, 2, 2).slice(0, 67) }, lm(1.3, 16)))).toBe('INVALID_LANDMARKS');
+    const bad = landmarksIn(1, 1, 20, 20);
+    bad[5] = [Number.NaN, 3];
+    expect(code(() => cropFaceOf(frame, { box, landmarks: bad }, lm(1.3, 16)))).toBe('INVALID_LANDMARKS');
+    expect(code(() => cropFaceOf(frame, { box, landmarks: landmarksIn(5, 5, 5, 9) }, lm(1.3, 16)))).toBe('INVALID_LANDMARKS');
+    const { shiftY: _s, ...noShift } = lm(1.3, 16);
+    expect(code(() => assertCropConvention(noShift as CropConvention))).toBe('CROP_MISMATCH');
+    expect(code(() => assertCropConvention(lm(1.3, 16, 0.9)))).toBe('CROP_MISMATCH');
+    expect(code(() => assertCropConvention({ ...conv(1.3, 16), shiftY: 0 }))).toBe('CROP_MISMATCH');
   });
 });

@@ -121,7 +121,7 @@ describe('DatasetStore', () => {
     const other = setup(dir, { options: { ...options, maxFaces: 2 }, crop: { ...crop, scale: 1.5 } });
     const error = await DatasetStore.open(other).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DATASET_MISMATCH' });
-    expect((error as Error).message).toMatch(/crop\.scale 1\.3 there, 1\.5 now; options\.maxFaces 1 there, 2 now/);
+    expect((error as Error).message).toMatch(/crop\.scale 1\.45 there, 1\.5 now; options\.maxFaces 1 there, 2 now/);
     expect(await readdir(dir)).not.toContain(DATASET_FILES.lock); // a refused open leaves no lock
 
     // A lock of a process that is gone is taken over; one of a live process is not.

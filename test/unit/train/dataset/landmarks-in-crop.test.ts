@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cropFace } from '../../../../src/faces/crop-face.js';
-import { DEFAULT_CROP_CONVENTION } from '../../../../src/model/manifest.js';
+import { BOX_CROP_CONVENTION, DEFAULT_CROP_CONVENTION } from '../../../../src/model/manifest.js';
 import { landmarksInCrop } from '../../../../src/train/dataset/prepare-dataset.js';
 import { solidFrame } from '../../../helpers/faces-synthetic-frame.js';
 
@@ -14,8 +14,11 @@ describe('landmarksInCrop', () => {
       { x: 280, y: 170, width: 40, height: 40 }, // enlarged to 256
       { x: -30, y: 100, width: 400, height: 300 }, // past the frame edge
     ]) {
-      const crop = cropFace(frame, box, DEFAULT_CROP_CONVENTION);
-      const size = DEFAULT_CROP_CONVENTION.size;
+      // A landmarks-square crop on landmarks spanning the box, and the box crop itself.
+      const face = { box, landmarks: [[box.x, box.y], [box.x + box.width, box.y + box.height], ...Array.from({ length: 66 }, () => [box.x + box.width / 2, box.y + box.height / 2] as [number, number])] as [number, number][] };
+      for (const convention of [DEFAULT_CROP_CONVENTION, BOX_CROP_CONVENTION]) {
+      const crop = cropFace(frame, face, convention);
+      const size = convention.size;
       // Centre of mass of the white dot in the crop.
       let sx = 0;
       let sy = 0;
@@ -28,15 +31,16 @@ describe('landmarksInCrop', () => {
           sw += w;
         }
       }
-      const [[lx, ly]] = landmarksInCrop([point], box, DEFAULT_CROP_CONVENTION) as [[number, number]];
+      const [[lx, ly]] = landmarksInCrop([point], face, convention) as [[number, number]];
       expect(sw).toBeGreaterThan(0);
       expect(Math.abs(sx / sw - lx)).toBeLessThan(0.6);
       expect(Math.abs(sy / sw - ly)).toBeLessThan(0.6);
+      }
     }
   });
 
-  it('puts the box centre at the crop centre', () => {
+  it('puts the box centre at the crop centre (box convention)', () => {
     const box = { x: 100, y: 50, width: 80, height: 100 };
-    expect(landmarksInCrop([[140, 100]], box, DEFAULT_CROP_CONVENTION)).toEqual([[128, 128]]);
+    expect(landmarksInCrop([[140, 100]], { box, landmarks: [] }, BOX_CROP_CONVENTION)).toEqual([[128, 128]]);
   });
 });
