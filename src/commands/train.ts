@@ -3,10 +3,11 @@ import cliProgress from 'cli-progress';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags } from '../cli/flags.js';
-import { parseNumberFlag } from '../cli/scan-flags.js';
+import { parseNumberFlag, UsageError } from '../cli/scan-flags.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
 import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, validateConfig, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
 import { DEFAULT_AUGMENT } from '../train/augment.js';
+import { DEFAULT_DEGRADE } from '../train/degrade.js';
 import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
 import { TRAIN_DEFAULTS, trainLdfnet, type TrainEvent } from '../train/train-ldfnet.js';
 import path from 'node:path';
@@ -42,6 +43,17 @@ ${BaseCommand.exitCodesHelp}
     'sbi-parts': Flags.string({
       description: 'With --synthesize sbi: probability (0-1) that a self-blended twin blends only some facial parts (an eye with its brow, the nose, the mouth) with a harder edge, instead of a face hull.',
       default: '0',
+    }),
+    swap: Flags.string({
+      description: 'With --synthesize sbi: probability (0-1) that a forged twin is a cross-identity blend: another training face aligned on the landmarks, colour-matched and pasted through an SBI mask (as Face X-ray).',
+      default: '0',
+    }),
+    degrade: Flags.boolean({
+      description: 'Scan-like degradations applied alike to both images of a pair after the forgery: face resolution down to 48 px and enlarged back (p 0.5), blur (0.2), noise (0.2), colour (0.3), JPEG 4:2:0 at quality 30-95 (0.7). Replaces the per-image JPEG augmentation.',
+      default: false,
+    }),
+    'crop-jitter': Flags.string({
+      description: 'Crop scale and shift jitter, "SCALE,SHIFT" as fractions (e.g. 0.08,0.04: scale 0.92-1.08, shift +-4% of the crop per axis), applied to both images of a pair. Default none.',
     }),
     'val-synthesize': Flags.string({
       description: 'How validation faces become images (default: as --synthesize). none: score a --val set of real and forged faces as labelled.',
@@ -133,7 +145,9 @@ ${BaseCommand.exitCodesHelp}
           seed: flags.seed,
           variant: flags.ablation as LdfnetVariant,
           synthesize: flags.synthesize as 'sbi' | 'none',
-          augment: flags.augment ? DEFAULT_AUGMENT : null,
+          augment: flags.augment ? { ...DEFAULT_AUGMENT, ...parseCropJitter(flags['crop-jitter']) } : null,
+          swapProbability: parseNumberFlag('swap', flags.swap, 0, 1),
+          degrade: flags.degrade ? DEFAULT_DEGRADE : null,
           checkpointEverySteps: flags['checkpoint-every'],
           resume: flags.resume,
           maxSteps: flags['max-steps'],
@@ -170,4 +184,12 @@ ${BaseCommand.exitCodesHelp}
     if ('variant' in value) this.error('--config-json: give the variant with --ablation', { exit: EXIT.ERROR });
     return validateConfig({ ...DEFAULT_LDFNET_CONFIG, ...value, variant });
   }
+}
+
+/** --crop-jitter "SCALE,SHIFT" as augment fields ({} when absent). */
+function parseCropJitter(value: string | undefined): { maxScaleJitter?: number; maxShiftJitter?: number } {
+  if (value === undefined) return {};
+  const parts = value.split(',');
+  if (parts.length !== 2) throw new UsageError(`--crop-jitter must be SCALE,SHIFT (e.g. 0.08,0.04), got "${value}"`);
+  return { maxScaleJitter: parseNumberFlag('crop-jitter', parts[0]!, 0, 0.5), maxShiftJitter: parseNumberFlag('crop-jitter', parts[1]!, 0, 0.5) };
 }

@@ -11,6 +11,13 @@ export interface AugmentOptions {
   /** Probability of JPEG re-compression (default 0.5), at a quality drawn from [jpegQualityMin, 95]. */
   jpegProbability: number;
   jpegQualityMin: number;
+  /**
+   * Crop jitter, as a detector's and landmark net's error moves the crop: the scale is drawn from
+   * [1 - maxScaleJitter, 1 + maxScaleJitter] and the shift per axis from +-maxShiftJitter of the crop side.
+   * Absent or 0: no jitter, and no draws (older recipes draw exactly as before).
+   */
+  maxScaleJitter?: number;
+  maxShiftJitter?: number;
 }
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
@@ -23,6 +30,11 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
 export interface GeometricAugment {
   flip: boolean;
   rotationDeg: number;
+  /** Zoom about the centre (> 1 enlarges the face); default 1. */
+  scale?: number;
+  /** Shift of the content, px; default 0. */
+  tx?: number;
+  ty?: number;
 }
 
 /** iBUG 68-point indices that swap under a horizontal flip (jaw, brows, eyes, nose, mouth). */
@@ -37,14 +49,20 @@ const FLIP_PAIRS: readonly [number, number][] = (() => {
   return pairs;
 })();
 
-export function drawGeometricAugment(rng: Rng, options: AugmentOptions): GeometricAugment {
+export function drawGeometricAugment(rng: Rng, options: AugmentOptions, size = 0): GeometricAugment {
   const flip = rng() < options.flipProbability;
   const rotationDeg = (rng() * 2 - 1) * options.maxRotationDeg;
-  return { flip, rotationDeg };
+  const scaleJitter = options.maxScaleJitter ?? 0;
+  const shiftJitter = options.maxShiftJitter ?? 0;
+  if (scaleJitter <= 0 && shiftJitter <= 0) return { flip, rotationDeg };
+  const scale = 1 + (rng() * 2 - 1) * scaleJitter;
+  const tx = (rng() * 2 - 1) * shiftJitter * size;
+  const ty = (rng() * 2 - 1) * shiftJitter * size;
+  return { flip, rotationDeg, scale, tx, ty };
 }
 
 /**
- * Flips and rotates a square RGB crop (bilinear, zero outside) and moves
+ * Flips, rotates, zooms and shifts a square RGB crop (bilinear, zero outside) and moves
  * its landmarks with it (a flip also swaps left/right landmark indices, so
  * point 36 stays the subject's right eye corner).
  */
@@ -58,12 +76,15 @@ export function applyGeometric(
   const theta = (aug.rotationDeg * Math.PI) / 180;
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
+  const k = aug.scale ?? 1;
+  const tx = aug.tx ?? 0;
+  const ty = aug.ty ?? 0;
   const out = new Uint8Array(crop.length);
-  // Output pixel (x, y) samples the input at the inverse transform: un-rotate, then un-flip.
+  // Output pixel (x, y) samples the input at the inverse transform: un-shift, un-zoom, un-rotate, un-flip.
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const dx = x - c;
-      const dy = y - c;
+      const dx = (x - c - tx) / k;
+      const dy = (y - c - ty) / k;
       let sx = c + cos * dx + sin * dy;
       const sy = c - sin * dx + cos * dy;
       if (aug.flip) sx = size - 1 - sx;
@@ -93,7 +114,7 @@ export function applyGeometric(
     const fx = aug.flip ? size - 1 - px : px;
     const dx = fx - c;
     const dy = py - c;
-    return [c + cos * dx - sin * dy, c + sin * dx + cos * dy];
+    return [c + tx + k * (cos * dx - sin * dy), c + ty + k * (sin * dx + cos * dy)];
   });
   if (aug.flip && moved.length === 68) {
     for (const [a, b] of FLIP_PAIRS) {

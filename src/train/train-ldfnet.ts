@@ -28,11 +28,13 @@ import { initLdfnetParams, isTrainable, mulberry32 } from '../model/ldfnet-param
 import { ldfnetForward, normalizeInput } from '../model/ldfnet.js';
 import { LayerContext } from '../model/layers/layer-context.js';
 import { loadModelFolder, saveModelFolder } from '../model/model-folder.js';
-import type { ModelManifest } from '../model/manifest.js';
+import type { CropConvention, ModelManifest } from '../model/manifest.js';
 import { openDataset, type DatasetItem, type OpenedDataset } from './dataset/index.js';
 import { evaluateScores, type MetricBlock } from './metrics/index.js';
-import { DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, type Synthesis } from './training-batch.js';
+import { cropAt, DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, type Synthesis } from './training-batch.js';
 import type { AugmentOptions } from './augment.js';
+import type { DegradeOptions } from './degrade.js';
+import { fitSimilarity, type Rng, type SwapDonor } from './sbi/index.js';
 
 export interface TrainOptions {
   dataDir: string;
@@ -80,6 +82,16 @@ export interface TrainOptions {
    * nose, the mouth) instead of a face hull (src/train/sbi SbiOptions.partsProbability). Default 0.
    */
   sbiParts?: number;
+  /**
+   * With SBI: the probability that a forged twin is a cross-identity blend, the face of another training
+   * item aligned on the landmarks and colour-matched (src/train/sbi/swap.ts). Default 0.
+   */
+  swapProbability?: number;
+  /**
+   * Scan-like degradations applied alike to both images of a pair after the forgery (src/train/degrade.ts);
+   * they replace augment's per-image JPEG. Default null: none.
+   */
+  degrade?: DegradeOptions | null;
   /**
    * A trained model folder whose weights (and batch-norm statistics) start the run instead of random ones:
    * fine-tuning under a new recipe. Adam's moments start at 0. Its architecture must be the run's.
@@ -220,6 +232,7 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
     synthesize: options.synthesize,
     // Each only when set, so runs written before these options existed still resume.
     ...((options.sbiParts ?? 0) > 0 ? { sbiParts: options.sbiParts } : {}),
+    ...((options.swapProbability ?? 0) > 0 ? { swapProbability: options.swapProbability } : {}),
     ...(options.valSynthesize !== undefined && options.valSynthesize !== options.synthesize ? { valSynthesize: options.valSynthesize } : {}),
     ...(init === null ? {} : { initFrom: init.weightsSha256 }),
     items: train.length,
@@ -229,7 +242,13 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
 }
 
 function recipeOf(options: TrainOptions): string {
-  return JSON.stringify({ learningRate: options.learningRate, lrDecay: options.lrDecay, augment: options.augment });
+  return JSON.stringify({
+    learningRate: options.learningRate,
+    lrDecay: options.lrDecay,
+    augment: options.augment,
+    // Only when set, so checkpoints written before degradations existed still resume.
+    ...(options.degrade != null ? { degrade: options.degrade } : {}),
+  });
 }
 
 /** The recipe fields that differ between two recipeOf() strings, as "name: was -> now". */
@@ -573,6 +592,12 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   const valData = options.valDir === undefined ? data : await openDataset(options.valDir);
   const valAll = options.valDir === undefined ? data.items.filter((i) => i.split === 'val') : valData.items;
   const val = sampleItems(valAll, options.maxValItems, options.seed);
+  if (!sameCropRegion(data.manifest.crop, valData.manifest.crop)) {
+    throw new TrainError(
+      'BAD_OPTIONS',
+      `${options.valDir ?? options.dataDir}: validation faces were cut with crop ${describeCrop(valData.manifest.crop)}, training faces with ${describeCrop(data.manifest.crop)}`,
+    );
+  }
   if (train.length === 0) throw new TrainError('NO_TRAIN_DATA', `${options.dataDir}: no training items${options.synthesize === 'sbi' ? ' labelled real' : ''}`);
 
   const perItem = options.synthesize === 'sbi' ? 2 : 1;
@@ -589,6 +614,8 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
 
   const manifest: ModelManifest = {
     ...untrainedManifestFields(config, options.seed, options.id, options.toolVersion),
+    // The model is scanned with the crop its training faces were cut with (resampled to its input size).
+    crop: { ...data.manifest.crop, size: config.inputSize },
     weights: { format: 'tfjs-weights', files: [], specs: [] },
   };
   let state: TrainerState;
@@ -625,6 +652,22 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
       const epoch = progress.epoch;
       const order = epochItems(train.length, options.seed, epoch, itemsPerEpoch);
       const learningRate = options.learningRate * options.lrDecay ** epoch;
+      // A cross-identity donor, drawn by the sample's own generator: of DONOR_CANDIDATES random training
+      // items, the one whose landmarks best fit the target's after alignment (a similar pose and shape, as
+      // Face X-ray picks its donors by landmark distance). Landmarks are in memory, so only the donor is read.
+      const donorOf = async (rng: Rng, target: readonly (readonly [number, number])[]): Promise<SwapDonor> => {
+        let best: DatasetItem | undefined;
+        let bestResidual = Infinity;
+        for (let k = 0; k < DONOR_CANDIDATES; k++) {
+          const candidate = train[Math.min(train.length - 1, Math.floor(rng() * train.length))]!;
+          const residual = alignmentResidual(candidate.landmarks, target);
+          if (residual < bestResidual) {
+            bestResidual = residual;
+            best = candidate;
+          }
+        }
+        return cropAt(options.dataDir, best!, config.inputSize);
+      };
       // Prefetch: the next batch's images are made while the current step runs.
       const makeBatch = (step: number): Promise<LabelledImage[][]> => {
         const batch = Promise.all(
@@ -634,6 +677,9 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
               synthesize: options.synthesize,
               augment: options.augment,
               sbiParts: options.sbiParts ?? 0,
+              swapProbability: options.swapProbability ?? 0,
+              donor: donorOf,
+              degrade: options.degrade ?? null,
             }),
           ),
         );
@@ -706,6 +752,40 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   return { globalStep: progress.globalStep, bestAuc: progress.bestAuc };
 }
 
+/** Random training items a cross-identity donor is chosen among (the best landmark fit wins). */
+const DONOR_CANDIDATES = 8;
+
+/** Mean squared distance between `target` and `points` mapped onto it by the best similarity (scale-free). */
+function alignmentResidual(points: readonly (readonly [number, number])[], target: readonly (readonly [number, number])[]): number {
+  if (points.length !== target.length || points.length === 0) return Infinity;
+  const t = fitSimilarity(points, target);
+  let sum = 0;
+  let spread = 0;
+  let mx = 0;
+  let my = 0;
+  for (const [x, y] of target) {
+    mx += x;
+    my += y;
+  }
+  mx /= target.length;
+  my /= target.length;
+  points.forEach(([x, y], i) => {
+    const [u, v] = target[i]!;
+    sum += (t.a * x + t.b * y + t.c - u) ** 2 + (t.d * x + t.e * y + t.f - v) ** 2;
+    spread += (u - mx) ** 2 + (v - my) ** 2;
+  });
+  return spread > 0 ? sum / spread : Infinity;
+}
+
+/** Same crop square (name, scale, shift); the stored size may differ, crops are resampled to the input. */
+function sameCropRegion(a: CropConvention, b: CropConvention): boolean {
+  return a.name === b.name && a.scale === b.scale && (a.shiftY ?? 0) === (b.shiftY ?? 0) && a.padding === b.padding;
+}
+
+function describeCrop(c: CropConvention): string {
+  return `${c.name} x${c.scale}${c.shiftY === undefined ? '' : ` shift ${c.shiftY}`}`;
+}
+
 function stripCurves(metrics: MetricBlock): Record<string, unknown> {
   return { ...metrics };
 }
@@ -741,7 +821,8 @@ function trainedManifest(
         epochItems,
         seed: options.seed,
         synthesize: options.synthesize,
-        ...(options.synthesize === 'sbi' ? { sbiPartsProbability: options.sbiParts ?? 0 } : {}),
+        ...(options.synthesize === 'sbi' ? { sbiPartsProbability: options.sbiParts ?? 0, swapProbability: options.swapProbability ?? 0 } : {}),
+        degrade: options.degrade ?? null,
         validationSynthesize: options.valSynthesize ?? options.synthesize,
         initFrom,
         augment: options.augment,

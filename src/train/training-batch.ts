@@ -7,7 +7,8 @@
 import { resampleRegion } from '../faces/resample-region.js';
 import { applyGeometric, DEFAULT_AUGMENT, drawGeometricAugment, jpegRecompress, type AugmentOptions } from './augment.js';
 import { readCrop, type DatasetItem } from './dataset/index.js';
-import { sampleRng, synthesizeSbi } from './sbi/index.js';
+import { applyDegradation, drawDegradation, type DegradeOptions } from './degrade.js';
+import { sampleRng, synthesizeSbi, synthesizeSwap, type Rng, type SwapDonor } from './sbi/index.js';
 
 export type Synthesis = 'sbi' | 'none';
 
@@ -25,6 +26,21 @@ export interface SampleOptions {
   augment: AugmentOptions | null;
   /** With SBI: probability of a facial-parts mask (SbiOptions.partsProbability). Default 0. */
   sbiParts?: number;
+  /**
+   * With SBI: probability that the forged twin is a cross-identity blend (src/train/sbi/swap.ts) whose face
+   * comes from `donor`. Default 0 (and then no draw is made).
+   */
+  swapProbability?: number;
+  /**
+   * Another training face for a cross-identity blend, chosen with `rng` for a target with landmarks
+   * `target` (crop pixels, after augmentation); at `size` px, not augmented.
+   */
+  donor?: (rng: Rng, target: readonly (readonly [number, number])[]) => Promise<SwapDonor>;
+  /**
+   * Scan-like degradations applied identically to both images of the pair after the forgery
+   * (src/train/degrade.ts). When set, they replace the per-image JPEG of `augment`. null / absent: none.
+   */
+  degrade?: DegradeOptions | null;
 }
 
 /**
@@ -32,7 +48,7 @@ export interface SampleOptions {
  * (a narrow test network, say) gets the same crop region resampled as cropFace resamples (area averaging when
  * shrinking), with the landmarks scaled alike: close to the crop the scanner cuts for that input size.
  */
-async function cropAt(dir: string, item: DatasetItem, size: number): Promise<{ rgb: Uint8Array; landmarks: [number, number][] }> {
+export async function cropAt(dir: string, item: DatasetItem, size: number): Promise<{ rgb: Uint8Array; landmarks: [number, number][] }> {
   const crop = await readCrop(dir, item);
   if (crop.size === size) return crop;
   const s = size / crop.size;
@@ -55,13 +71,20 @@ export async function sampleImages(
   let crop = rgb;
   let points: [number, number][] = landmarks;
   if (options.augment !== null) {
-    const moved = applyGeometric(crop, options.size, points, drawGeometricAugment(rng, options.augment));
+    const moved = applyGeometric(crop, options.size, points, drawGeometricAugment(rng, options.augment, options.size));
     crop = moved.crop;
     points = moved.landmarks as [number, number][];
   }
   let images: LabelledImage[];
   if (options.synthesize === 'sbi' && item.label === 'real') {
-    const { real, fake } = synthesizeSbi(crop, points, rng, { partsProbability: options.sbiParts ?? 0 });
+    const swapP = options.swapProbability ?? 0;
+    const swap = swapP > 0 && rng() < swapP;
+    if (swap && options.donor === undefined) throw new RangeError('swapProbability > 0 needs a donor source');
+    const donor = swap ? await options.donor!(rng, points) : null;
+    const { real, fake } =
+      donor === null
+        ? synthesizeSbi(crop, points, rng, { partsProbability: options.sbiParts ?? 0 })
+        : synthesizeSwap(crop, points, donor, rng, { partsProbability: options.sbiParts ?? 0 });
     images = [
       { rgb: real, label: 0 },
       { rgb: fake, label: 1 },
@@ -69,7 +92,11 @@ export async function sampleImages(
   } else {
     images = [{ rgb: crop, label: item.label === 'fake' ? 1 : 0 }];
   }
-  if (options.augment !== null) {
+  if (options.degrade != null) {
+    // One draw for the pair: both images lose the same resolution, take the same noise, the same JPEG.
+    const d = drawDegradation(rng, options.degrade, options.size, faceLongSide(points));
+    for (const image of images) image.rgb = await applyDegradation(image.rgb, options.size, d);
+  } else if (options.augment !== null) {
     const augment = options.augment;
     for (const image of images) {
       if (rng() < augment.jpegProbability) {
@@ -82,6 +109,15 @@ export async function sampleImages(
 }
 
 export { DEFAULT_AUGMENT };
+
+/** The longer side of the landmarks' bounding box, px. */
+function faceLongSide(points: readonly (readonly [number, number])[]): number {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  return points.length === 0 ? 0 : Math.max(x1 - x0, y1 - y0);
+}
 
 /** Packs images into one float32 NHWC buffer of 0..255 values. */
 export function packImages(images: readonly LabelledImage[], size: number): { pixels: Float32Array; labels: number[] } {

@@ -30,6 +30,7 @@ export {
   type SbiQuality,
   type SbiResult,
 } from './synthesize.js';
+export { fitSimilarity, synthesizeSwap, type SwapDonor } from './swap.js';
 export { convexHull, foreheadPoints, maskRegions, SBI_HULL_TYPES, SBI_PARTS } from './mask.js';
 export type { Rect } from './image-ops.js';
 export {

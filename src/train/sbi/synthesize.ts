@@ -394,7 +394,7 @@ export function affineOf(params: Pick<SbiParams, 'affine'>): Affine2D {
   return { a: s, b: 0, c: cx - s * cx + tx, d: 0, e: s, f: cy - s * cy + ty };
 }
 
-function inverseAffineOf(params: Pick<SbiParams, 'affine'>): Affine2D {
+export function inverseAffineOf(params: Pick<SbiParams, 'affine'>): Affine2D {
   const { scale: s, tx, ty, cx, cy } = params.affine;
   // p = c + s (q - c) + t  <=>  q = c + (p - c - t) / s
   return { a: 1 / s, b: 0, c: cx - (cx + tx) / s, d: 0, e: 1 / s, f: cy - (cy + ty) / s };
@@ -498,7 +498,8 @@ function qualityReach(q: SbiQuality): number {
   }
 }
 
-function applyQuality(crop: Uint8Array, size: number, q: SbiQuality, rect: Rect): Float32Array {
+/** SBI's source-quality step (downscale, blur or sharpen) of `q` on `crop` inside `rect`. */
+export function applyQuality(crop: Uint8Array, size: number, q: SbiQuality, rect: Rect): Float32Array {
   switch (q.kind) {
     case 'downscale':
       return downUpScaleRgb(crop, size, size, q.factor, rect);

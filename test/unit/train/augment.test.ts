@@ -13,6 +13,7 @@ import {
 } from '../../../src/train/augment.js';
 import { openDataset, type DatasetItem } from '../../../src/train/dataset/index.js';
 import { mulberry32, sampleRng } from '../../../src/train/sbi/index.js';
+import { DEFAULT_DEGRADE } from '../../../src/train/degrade.js';
 import { sampleImages } from '../../../src/train/training-batch.js';
 import { syntheticCrop, syntheticLandmarks, writeSyntheticDataset } from '../../helpers/synthetic-face-dataset.js';
 
@@ -97,6 +98,40 @@ describe('drawGeometricAugment', () => {
       expect(d.flip).toBe(true);
       expect(Math.abs(d.rotationDeg)).toBeLessThanOrEqual(3);
     }
+  });
+});
+
+describe('crop jitter (scale and shift)', () => {
+  it('draws nothing extra when off, and stays within the bounds when on', () => {
+    const off = mulberry32(9);
+    const plain = mulberry32(9);
+    drawGeometricAugment(off, { ...DEFAULT_AUGMENT, maxScaleJitter: 0, maxShiftJitter: 0 }, SIZE);
+    drawGeometricAugment(plain, DEFAULT_AUGMENT, SIZE);
+    expect(off()).toBe(plain());
+    for (let seed = 0; seed < 50; seed++) {
+      const g = drawGeometricAugment(mulberry32(seed), { ...DEFAULT_AUGMENT, maxScaleJitter: 0.1, maxShiftJitter: 0.05 }, SIZE);
+      expect(g.scale).toBeGreaterThanOrEqual(0.9);
+      expect(g.scale).toBeLessThanOrEqual(1.1);
+      expect(Math.abs(g.tx!)).toBeLessThanOrEqual(0.05 * SIZE);
+      expect(Math.abs(g.ty!)).toBeLessThanOrEqual(0.05 * SIZE);
+    }
+  });
+
+  it('moves the landmarks with the pixels: a bright dot and its landmark land in the same place', () => {
+    const crop = new Uint8Array(SIZE * SIZE * 3);
+    crop.fill(255, (20 * SIZE + 40) * 3, (20 * SIZE + 40) * 3 + 3); // pixel (40, 20), centre (40.5, 20.5)
+    const aug: GeometricAugment = { flip: false, rotationDeg: 0, scale: 1.1, tx: -3, ty: 2 };
+    // Pixel centres sit at integer + 0.5 in the sampling grid of applyGeometric: pass the pixel index.
+    const { crop: out, landmarks } = applyGeometric(crop, SIZE, [[40, 20]], aug);
+    let sx = 0, sy = 0, sw = 0;
+    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) {
+      const w = out[(y * SIZE + x) * 3]!;
+      sx += w * x; sy += w * y; sw += w;
+    }
+    expect(sw).toBeGreaterThan(0);
+    expect(Math.abs(sx / sw - landmarks[0]![0])).toBeLessThan(0.6);
+    expect(Math.abs(sy / sw - landmarks[0]![1])).toBeLessThan(0.6);
+    expect(landmarks[0]![0]).not.toBeCloseTo(40, 0);
   });
 });
 
@@ -280,6 +315,34 @@ describe('sampleImages (augmentation in the training pipeline)', () => {
     expect(same(otherSeed[0]!.rgb, a[0]!.rgb)).toBe(false);
     expect(same(otherIndex[0]!.rgb, a[0]!.rgb)).toBe(false);
     expect(same(otherIndex[1]!.rgb, a[1]!.rgb)).toBe(false);
+  });
+
+  it('with degradations, treats both images of an SBI pair alike (one draw) instead of a JPEG each', async () => {
+    const flat = { flipProbability: 0, maxRotationDeg: 0, jpegProbability: 1, jpegQualityMin: 60 };
+    const degrade = { ...DEFAULT_DEGRADE, resolutionProbability: 1, faceMinPx: 8, blurProbability: 0, noiseProbability: 1, colourProbability: 0, jpegProbability: 0 };
+    const [real, fake] = await sampleImages(dir, items[0]!, 7, 2, { ...options(flat, 'sbi'), degrade });
+    const [plainReal, plainFake] = await sampleImages(dir, items[0]!, 7, 2, { ...options({ ...flat, jpegProbability: 0 }, 'sbi') });
+    // Outside the forged area the twin equals the real, so after identical degradations they still agree there.
+    let equalOutside = 0;
+    let total = 0;
+    for (let p = 0; p < SIZE * SIZE; p++) {
+      if (plainReal!.rgb[p * 3] !== plainFake!.rgb[p * 3]) continue;
+      total++;
+      if (real!.rgb[p * 3] === fake!.rgb[p * 3]) equalOutside++;
+    }
+    expect(total).toBeGreaterThan(0);
+    expect(equalOutside / total).toBeGreaterThan(0.5);
+    expect(same(real!.rgb, plainReal!.rgb)).toBe(false);
+  });
+
+  it('makes a cross-identity twin from the donor when asked, and needs a donor', async () => {
+    const donorRgb = syntheticCrop(SIZE, 555);
+    const donor = async () => ({ rgb: donorRgb, landmarks: LANDMARKS });
+    const none = { flipProbability: 0, maxRotationDeg: 0, jpegProbability: 0, jpegQualityMin: 60 };
+    const [real, fake] = await sampleImages(dir, items[0]!, 7, 1, { ...options(none, 'sbi'), swapProbability: 1, donor });
+    expect(same(real!.rgb, syntheticCrop(SIZE, 100))).toBe(true);
+    expect(same(fake!.rgb, real!.rgb)).toBe(false);
+    await expect(sampleImages(dir, items[0]!, 7, 1, { ...options(none, 'sbi'), swapProbability: 1 })).rejects.toThrow(/donor/);
   });
 
   it('applies the drawn flip and rotation, then JPEG, exactly as the seeded draws say', async () => {
