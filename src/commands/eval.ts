@@ -10,6 +10,9 @@ import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { buildEvalReport, type LabelledResult } from '../eval/build-eval-report.js';
 import { formatEvalTable } from '../eval/format-eval-table.js';
 import { resolveLabelledInputs } from '../eval/labelled-inputs.js';
+import { GROUP_BY, groupOf, type GroupBy } from '../eval/eval-breakdown.js';
+import { renderSizePlotSvg } from '../eval/size-plot-svg.js';
+import path from 'node:path';
 import { assertCropConvention, cropFace } from '../faces/crop-face.js';
 import { FaceDetector } from '../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
@@ -64,6 +67,13 @@ EXIT CODES
     json: Flags.boolean({ description: 'Same as --format json.', default: false, helpGroup: 'OUTPUT' }),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout (atomically).', helpGroup: 'OUTPUT' }),
     roc: Flags.string({ description: 'Draw the ROC curves (frame and video level) to FILE.svg.', helpGroup: 'OUTPUT' }),
+    'size-plot': Flags.string({ description: 'Plot every face score against its face size (box height, px) to FILE.svg: does the model read resolution instead of forgery?', helpGroup: 'OUTPUT' }),
+    'group-by': Flags.string({
+      description: 'Groups of the per-source table: folder (the folders around real/ and fake/), or name-prefix (also the file name before its first "-", e.g. FaceForensics++ methods).',
+      options: [...GROUP_BY],
+      default: 'folder',
+      helpGroup: 'OUTPUT',
+    }),
     quiet: Flags.boolean({ char: 'q', description: 'Nothing on stderr: no progress bars, no per-file error lines.', default: false, helpGroup: 'OUTPUT' }),
     'no-color': Flags.boolean({ description: 'No colour in the table (NO_COLOR is honoured too).', default: false, helpGroup: 'OUTPUT' }),
     'allow-untrained': Flags.boolean({
@@ -81,6 +91,7 @@ EXIT CODES
       if (!quiet) process.stderr.write(`ldf: ${line}\n`);
     };
     const format = flags.json ? 'json' : flags.format;
+    const groupBy = flags['group-by'] as GroupBy;
     // Bad sampling or confidence values fail before anything is loaded, as in `ldf scan`.
     parseSamplingFlags(flags);
     parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
@@ -137,7 +148,10 @@ EXIT CODES
                 progress.advance();
                 return;
               }
-              results.push({ label: inputs.entries[outcome.index]!.label, result: outcome.result });
+              const labelled = inputs.entries[outcome.index]!;
+              const rel = labelled.entry.origin === 'walk' ? labelled.entry.relativePath : labelled.entry.path.split(path.sep).join('/');
+              const root = labelled.entry.origin === 'walk' ? labelled.entry.root : path.dirname(labelled.entry.path);
+              results.push({ label: labelled.label, result: outcome.result, group: groupOf(root, rel, groupBy) });
               const error = outcome.result.error;
               if (error !== null && !quiet) {
                 progress.stop();
@@ -166,6 +180,7 @@ EXIT CODES
         options: {
           thresholds: options.thresholds,
           calibrationBins: flags['calibration-bins'],
+          groupBy,
           aggregate: options.aggregate,
           topK: options.topK,
           scan: {
@@ -185,6 +200,10 @@ EXIT CODES
         if (roc.video !== null) curves.push({ label: `video (${report.video!.count})`, points: roc.video.points, auc: report.video!.auc });
         if (curves.length === 0) say(`warning: ${flags.roc}: no ROC curve to draw (needs scored real and fake files); the plot is empty`);
         await writeFileAtomic(flags.roc, renderRocSvg(curves, { title: `ROC: ${report.model.id} ${report.model.version}` }));
+      }
+
+      if (flags['size-plot'] !== undefined) {
+        await writeFileAtomic(flags['size-plot'], renderSizePlotSvg(report.items, { title: `Face score against face size: ${report.model.id} ${report.model.version}`, thresholds: report.options.thresholds }));
       }
 
       const text =

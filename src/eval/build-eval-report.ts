@@ -4,6 +4,7 @@
  * Files with no face or that failed are listed and counted, never scored.
  */
 import type { FileResult } from '../report/scan-report.js';
+import { faceSizeTable, groupMetrics } from './eval-breakdown.js';
 import type { RocCurve } from '../train/metrics/roc.js';
 import {
   EVAL_REPORT_VERSION,
@@ -20,6 +21,8 @@ import {
 export interface LabelledResult {
   label: LabelName;
   result: FileResult;
+  /** The file's group (src/eval/eval-breakdown.ts groupOf). */
+  group?: string;
 }
 
 export interface EvalReportMeta {
@@ -42,14 +45,24 @@ export interface BuiltEvalReport {
  * One file as an eval item. scored: the file's scan score and the scores of all its face crops
  * (every track, in frame order); no-face: read, but no person with enough faces; error: not read.
  */
-export function evalItemOf(label: LabelName, result: FileResult): EvalItem {
+export function evalItemOf(label: LabelName, result: FileResult, group?: string): EvalItem {
+  const g = group === undefined ? {} : { group };
   if (result.status === 'error' || result.error !== null) {
-    return { path: result.path, label, status: 'error', score: null, frames: [], error: result.error ?? { code: 'INTERNAL_ERROR', message: 'failed' } };
+    return { path: result.path, label, ...g, status: 'error', score: null, frames: [], faceHeightsPx: [], error: result.error ?? { code: 'INTERNAL_ERROR', message: 'failed' } };
   }
-  if (result.scoreFake === null) return { path: result.path, label, status: 'no-face', score: null, frames: [], error: null };
-  const faces = result.tracks.flatMap((t) => t.faces.map((f, i) => ({ frameIndex: f.frameIndex, track: t.id, i, score: f.scoreFake })));
+  if (result.scoreFake === null) return { path: result.path, label, ...g, status: 'no-face', score: null, frames: [], faceHeightsPx: [], error: null };
+  const faces = result.tracks.flatMap((t) => t.faces.map((f, i) => ({ frameIndex: f.frameIndex, track: t.id, i, score: f.scoreFake, heightPx: f.box.height })));
   faces.sort((a, b) => a.frameIndex - b.frameIndex || a.track - b.track || a.i - b.i);
-  return { path: result.path, label, status: 'scored', score: result.scoreFake, frames: faces.map((f) => f.score), error: null };
+  return {
+    path: result.path,
+    label,
+    ...g,
+    status: 'scored',
+    score: result.scoreFake,
+    frames: faces.map((f) => f.score),
+    faceHeightsPx: faces.map((f) => Math.round(f.heightPx * 10) / 10),
+    error: null,
+  };
 }
 
 function evaluateLevel(set: { scores: number[]; labels: (0 | 1)[] }, options: EvalOptions): { block: MetricBlock | null; roc: RocCurve | null } {
@@ -58,7 +71,7 @@ function evaluateLevel(set: { scores: number[]; labels: (0 | 1)[] }, options: Ev
 }
 
 export function buildEvalReport(results: readonly LabelledResult[], meta: EvalReportMeta): BuiltEvalReport {
-  const items = results.map((r) => evalItemOf(r.label, r.result));
+  const items = results.map((r) => evalItemOf(r.label, r.result, r.group));
   const zero = (): Record<LabelName, number> => ({ real: 0, fake: 0 });
   const counts = zero();
   const unscored = zero();
@@ -81,6 +94,8 @@ export function buildEvalReport(results: readonly LabelledResult[], meta: EvalRe
     options: meta.options,
     frame: frameLevel.block,
     video: videoLevel.block,
+    groups: groupMetrics(items, meta.options.thresholds),
+    faceSize: faceSizeTable(items),
     items,
   };
   return { report, roc: { frame: frameLevel.roc, video: videoLevel.roc } };

@@ -73,6 +73,50 @@ function levelDetails(name: string, b: MetricBlock, report: EvalReport, colorize
   return out;
 }
 
+
+/** The per-group table (AUC, false accusations) and the score-against-face-size table. */
+function breakdownDetails(report: EvalReport, colorize: Colorize): string[] {
+  const out: string[] = [];
+  if (report.groups.length > 0) {
+    out.push(colorize('header', 'video level: per data set and source (AUC of a forged-only group: against its set\'s real files)'));
+    out.push(
+      ...table(
+        [
+          ['GROUP', 'REAL', 'FAKE', 'AUC', 'REAL CALLED FAKE', 'FAKE CALLED FAKE', 'NO FACE', 'FAILED'],
+          ...report.groups.map((g) => [
+            g.group,
+            String(g.real),
+            String(g.fake),
+            g.auc === null ? 'n/a' : `${num(g.auc)}${g.aucAgainst === 'set' ? '*' : ''}`,
+            g.real === 0 ? '-' : `${g.realCalledFake} (${pct(g.falseAccusationRate)})`,
+            g.fake === 0 ? '-' : `${g.fakeCalledFake} (${pct(g.detectionRate)})`,
+            String(g.unscored),
+            String(g.failed),
+          ]),
+        ],
+        1,
+        colorize,
+      ).map((l) => `  ${l}`),
+    );
+  }
+  if (report.faceSize.some((b) => b.realFaces + b.fakeFaces > 0)) {
+    out.push(colorize('header', 'frame level: fake score against face size (face box height, px)'));
+    out.push(
+      ...table(
+        [
+          ['FACE PX', 'REAL FACES', 'MEAN REAL', 'FAKE FACES', 'MEAN FAKE', 'AUC'],
+          ...report.faceSize
+            .filter((b) => b.realFaces + b.fakeFaces > 0)
+            .map((b) => [b.maxPx === null ? `>= ${b.minPx}` : `${b.minPx}-${b.maxPx}`, String(b.realFaces), num(b.meanScoreReal), String(b.fakeFaces), num(b.meanScoreFake), num(b.auc)]),
+        ],
+        1,
+        colorize,
+      ).map((l) => `  ${l}`),
+    );
+  }
+  return out;
+}
+
 export function formatEvalTable(report: EvalReport, colorize: Colorize = plain): string {
   const rows = [
     ['FILE', 'LABEL', 'STATUS', 'SCORE', 'FACES'],
@@ -100,6 +144,7 @@ export function formatEvalTable(report: EvalReport, colorize: Colorize = plain):
     out.push(...table(metricRows(report.frame, report.video), 1, colorize));
     if (report.frame !== null) out.push(...levelDetails('frame', report.frame, report, colorize));
     out.push(...levelDetails('video', report.video, report, colorize));
+    out.push(...breakdownDetails(report, colorize));
   }
   const d = report.data;
   out.push(

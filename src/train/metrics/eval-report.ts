@@ -2,6 +2,7 @@
  * The JSON report of `ldf eval` (schemas/eval-report.schema.json) and the metric
  * block computed from (score, label) pairs at frame and at video level.
  */
+import type { FaceSizeBin, GroupBy, GroupMetrics } from '../../eval/eval-breakdown.js';
 import type { AggregateRule } from '../../scan/aggregate-scores.js';
 import type { SamplingOptions } from '../../report/scan-report.js';
 import type { VerdictThresholds } from '../../report/verdicts.js';
@@ -11,8 +12,11 @@ import { checkScored } from './inputs.js';
 import { aucFromRoc, eerFromRoc, rocCurve, tprAtFprFromRoc, type RocCurve } from './roc.js';
 import { accuracyFromMatrix, confusionMatrix, type ConfusionMatrix } from './threshold-metrics.js';
 
-/** 2: data.paths/failed/skipped/problems, options.scan, item status and error, nullable frame/video blocks. */
-export const EVAL_REPORT_VERSION = 2;
+/**
+ * 2: data.paths/failed/skipped/problems, options.scan, item status and error, nullable frame/video blocks.
+ * 3: item group and faceHeightsPx, the groups and faceSize breakdowns, options.groupBy.
+ */
+export const EVAL_REPORT_VERSION = 3;
 
 export type LabelName = 'real' | 'fake';
 
@@ -127,6 +131,10 @@ export interface EvalItem {
   score: number | null;
   /** Fake score of each scored face crop, in frame order: the frame-level metrics' input (empty unless scored). */
   frames: number[];
+  /** Height (px, in the frame) of the face box of each entry of `frames` (report version 3 on). */
+  faceHeightsPx?: number[];
+  /** The item's group: its data set and source or method (src/eval/eval-breakdown.ts; version 3 on). */
+  group?: string;
   /** Why the file could not be read (status error); null otherwise. */
   error: { code: string; message: string } | null;
 }
@@ -138,6 +146,8 @@ export interface EvalOptions {
   /** How an item's face scores became its score. */
   aggregate: AggregateRule;
   topK: number;
+  /** How items were grouped (src/eval/eval-breakdown.ts). */
+  groupBy?: GroupBy;
   /** The scan settings every file was scored with (as `ldf scan` records them). */
   scan: {
     sampling: SamplingOptions;
@@ -187,6 +197,10 @@ export interface EvalReport {
   frame: MetricBlock | null;
   /** Every scored item (its aggregated score); null when there is none. */
   video: MetricBlock | null;
+  /** Video-level metrics per data set and per source or method (src/eval/eval-breakdown.ts). */
+  groups: GroupMetrics[];
+  /** Face scores against face size (the face box's height in frame pixels). */
+  faceSize: FaceSizeBin[];
   items: EvalItem[];
 }
 

@@ -69,7 +69,11 @@ const results: LabelledResult[] = [
 
 describe('evalItemOf', () => {
   it('scored: the scan score and every face score in frame order', () => {
-    expect(evalItemOf('fake', results[0]!.result)).toEqual({ path: 'fake/a.mp4', label: 'fake', status: 'scored', score: 0.8, frames: [0.9, 0.2, 0.7], error: null });
+    const got = evalItemOf('fake', results[0]!.result, 'set/A');
+    expect(got).toMatchObject({ path: 'fake/a.mp4', label: 'fake', group: 'set/A', status: 'scored', score: 0.8, frames: [0.9, 0.2, 0.7], error: null });
+    // One face height (the box's, px) per face score.
+    expect(got.faceHeightsPx).toHaveLength(3);
+    for (const h of got.faceHeightsPx!) expect(h).toBeGreaterThan(0);
   });
   it('no-face and error carry no score and no frames', () => {
     expect(evalItemOf('real', results[2]!.result)).toMatchObject({ status: 'no-face', score: null, frames: [], error: null });
@@ -89,6 +93,9 @@ describe('buildEvalReport', () => {
     const table = formatEvalTable(report);
     expect(table).toContain('no-face: real/c.mp4');
     expect(table).toContain('error: fake/d.mp4: partial file [FRAME_READ_FAILED]');
+    expect(table).toContain('per data set and source');
+    expect(report.groups.length).toBeGreaterThan(0);
+    expect(report.faceSize.length).toBeGreaterThan(0);
   });
 
   it('nothing scored: null levels, exit 3; one class: rank metrics null, exit 0', () => {
