@@ -37,8 +37,15 @@ export const scanFlags = {
   end: Flags.string({ description: 'End of the time range to sample.', helpGroup: 'SAMPLING' }),
   'max-frames': Flags.integer({ description: 'Sample at most N frames per file.', min: 1, helpGroup: 'SAMPLING' }),
   'min-face': Flags.integer({ description: 'Ignore faces smaller than N pixels (shorter side of the box).', default: 40, min: 0, helpGroup: 'FACES' }),
-  'min-confidence': Flags.string({ description: 'Ignore detections below this confidence (0-1).', default: '0.5', helpGroup: 'FACES' }),
+  'min-confidence': Flags.string({ description: 'Ignore detections below this confidence (0-1). Default: 0.5 with --detector ssd, 0.3 with tiny (its scores run lower).', helpGroup: 'FACES' }),
   'max-faces': Flags.integer({ description: 'At most N faces per frame (the most confident).', default: 10, min: 1, helpGroup: 'FACES' }),
+  detector: Flags.string({
+    description:
+      'Face detector: tiny (TinyFaceDetector, 416 px, ~0.2 GMACs), ssd (SSD MobileNet v1, 512 px, ~3 GMACs), or auto: tiny for models whose crop is built on the landmarks (landmarks-square), ssd for models cropped on the SSD\'s box (ldfnet-sbi-v1/v2). Both weights ship in @vladmandic/face-api.',
+    options: ['auto', 'tiny', 'ssd'],
+    default: 'auto',
+    helpGroup: 'FACES',
+  }),
   aggregate: Flags.string({
     description: 'How a person\'s face scores combine: mean, median, max, topk (mean of the --top-k highest), confident (the DFDC winner\'s rule).',
     options: [...AGGREGATE_RULES],
@@ -186,4 +193,13 @@ export function parseSamplingFlags(flags: {
 
 export function parseAggregate(value: string): AggregateRule {
   return value as AggregateRule;
+}
+
+/** --min-confidence when not given, per detector. */
+export const DEFAULT_MIN_CONFIDENCE_BY_DETECTOR = { ssd: 0.5, tiny: 0.3 } as const;
+
+/** The detector --detector picks for a model with crop convention `cropName` ('auto': tiny for landmark crops). */
+export function detectorFor(flag: string | undefined, cropName: string): 'tiny' | 'ssd' {
+  if (flag === 'tiny' || flag === 'ssd') return flag;
+  return cropName === 'landmarks-square' ? 'tiny' : 'ssd';
 }

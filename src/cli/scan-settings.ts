@@ -2,7 +2,7 @@ import type { ScanOptions } from '../report/scan-report.js';
 import { checkThresholds, type FailOn, type VerdictThresholds } from '../report/verdicts.js';
 import type { AggregateRule } from '../scan/aggregate-scores.js';
 import type { ScanSettings } from '../scan/scan-file.js';
-import { parseNumberFlag, parseSamplingFlags, UsageError } from './scan-flags.js';
+import { DEFAULT_MIN_CONFIDENCE_BY_DETECTOR, parseNumberFlag, parseSamplingFlags, UsageError } from './scan-flags.js';
 
 /** The parsed values of scanFlags (src/cli/scan-flags.ts) that shape a scan. */
 export interface ScanFlagValues {
@@ -14,7 +14,7 @@ export interface ScanFlagValues {
   end?: string | undefined;
   'max-frames'?: number | undefined;
   'min-face': number;
-  'min-confidence': string;
+  'min-confidence': string | undefined;
   'max-faces': number;
   aggregate: string;
   'top-k': number;
@@ -33,9 +33,11 @@ export function scanSettingsFromFlags(
   flags: ScanFlagValues,
   modelThresholds: VerdictThresholds,
   failOn: FailOn,
+  detector: 'tiny' | 'ssd' = 'ssd',
 ): { options: ScanOptions; settings: ScanSettings } {
   const sampling = parseSamplingFlags(flags);
-  const minConfidence = parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
+  const minConfidence =
+    flags['min-confidence'] === undefined ? DEFAULT_MIN_CONFIDENCE_BY_DETECTOR[detector] : parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
   const thresholds = checkThresholdsFlag({
     real: flags['threshold-real'] === undefined ? modelThresholds.real : parseNumberFlag('threshold-real', flags['threshold-real'], 0, 1),
     fake: flags['threshold-fake'] === undefined ? modelThresholds.fake : parseNumberFlag('threshold-fake', flags['threshold-fake'], 0, 1),

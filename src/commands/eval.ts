@@ -5,7 +5,7 @@ import { evalExitCode } from '../cli/decide-exit-code.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
 import { createScanProgress } from '../cli/scan-progress.js';
-import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { batchFlags, defaultConcurrency, detectorFor, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { buildEvalReport, type LabelledResult } from '../eval/build-eval-report.js';
 import { formatEvalTable } from '../eval/format-eval-table.js';
@@ -94,7 +94,7 @@ EXIT CODES
     const groupBy = flags['group-by'] as GroupBy;
     // Bad sampling or confidence values fail before anything is loaded, as in `ldf scan`.
     parseSamplingFlags(flags);
-    parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
+    if (flags['min-confidence'] !== undefined) parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
     const extensions = parseExtFlag(flags.ext);
     const concurrency = flags.concurrency ?? defaultConcurrency();
     if (args.length === 0) {
@@ -123,10 +123,14 @@ EXIT CODES
         );
       }
       assertCropConvention(model.manifest.crop);
-      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, 'none');
+      const detectorKind = detectorFor(flags.detector, model.manifest.crop.name);
+      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, 'none', detectorKind);
 
       const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
-      const detector = await FaceDetector.load();
+      if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {
+        throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd or auto`);
+      }
+      const detector = await FaceDetector.load({ detector: detectorKind });
       if (!model.trained) say('warning: untrained model: the metrics below mean nothing');
 
       const entries = inputs.entries.map((e) => e.entry);

@@ -6,9 +6,10 @@ import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../cli/render-report.js';
 import { createScanProgress } from '../cli/scan-progress.js';
-import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { batchFlags, defaultConcurrency, detectorFor, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { assertCropConvention, cropFace } from '../faces/crop-face.js';
+import { faceApiPackageVersion } from '../faces/face-api-runtime.js';
 import { FaceDetector } from '../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../model/backend.js';
 import { ModelError } from '../model/errors.js';
@@ -89,7 +90,7 @@ ${BaseCommand.exitCodesHelp}`;
 
     // Bad sampling or confidence values fail before anything is loaded (scanSettingsFromFlags parses them again).
     parseSamplingFlags(flags);
-    parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
+    if (flags['min-confidence'] !== undefined) parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
     const extensions = parseExtFlag(flags.ext);
     const shard = parseShardFlag(flags.shard);
     const concurrency = flags.concurrency ?? defaultConcurrency();
@@ -126,7 +127,9 @@ ${BaseCommand.exitCodesHelp}`;
       }
       assertCropConvention(model.manifest.crop);
       // The same flags-to-settings path as `ldf eval` (src/cli/scan-settings.ts).
-      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn);
+      const detectorKind = detectorFor(flags.detector, model.manifest.crop.name);
+      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn, detectorKind);
+      options.detector = { name: detectorKind, package: '@vladmandic/face-api', version: faceApiPackageVersion() };
       const modelInfo: ScanReport['model'] = {
         id: model.manifest.id,
         version: model.manifest.version,
@@ -161,7 +164,10 @@ ${BaseCommand.exitCodesHelp}`;
       }
 
       const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
-      const detector = await FaceDetector.load();
+      if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {
+        throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd or auto`);
+      }
+      const detector = await FaceDetector.load({ detector: detectorKind });
       if (!model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
 
       // Ctrl-C (SIGINT), and SIGTERM (CI cancellation, pod eviction): stop between frames, keep the journal.

@@ -40,6 +40,7 @@ import { LANDMARK_NET_INPUT_SIZE } from './landmark-net.js';
 import { resampleRegion } from './resample-region.js';
 import { assertRgbFrame, type FaceBox, type RgbFrame } from './rgb-frame.js';
 import { SSD_INPUT_SIZE } from './ssd-mobilenet-v1.js';
+import { loadTinyFaceDetector, type FaceLocator } from './tiny-face-detector.js';
 
 export type { FaceBox, RgbFrame } from './rgb-frame.js';
 
@@ -60,7 +61,7 @@ export interface DetectedFace {
 }
 
 export interface DetectOptions {
-  /** Lowest detector score kept, in [MIN_CONFIDENCE_FLOOR, 1]. Default 0.5. */
+  /** Lowest detector score kept, in [MIN_CONFIDENCE_FLOOR, 1]. Default 0.5 (SSD), 0.3 (TinyFaceDetector). */
   minConfidence?: number;
   /** Smallest face kept: min(box width, box height) in frame pixels, >= 0. Default 40. */
   minFacePx?: number;
@@ -96,9 +97,20 @@ export interface FaceDetectorLoadOptions {
    * (face-api's own networks: the reference the fused path is tested against; slower, for debugging).
    */
   implementation?: FaceNetsImplementation;
+  /**
+   * Which network finds the faces: `ssd` (SSD MobileNet v1 at 512x512, ~3 GMACs; the default here, and the
+   * detector ldfnet-sbi-v1/v2 were trained with) or `tiny` (TinyFaceDetector at 416x416, ~0.2 GMACs; see
+   * src/faces/tiny-face-detector.ts). The landmark net is the same for both.
+   */
+  detector?: FaceDetectorKind;
 }
 
+export type FaceDetectorKind = 'ssd' | 'tiny';
+export const FACE_DETECTOR_KINDS: readonly FaceDetectorKind[] = ['ssd', 'tiny'];
+
+/** Default minConfidence of the SSD; TinyFaceDetector's scores run lower, so its default is lower. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
+export const DEFAULT_MIN_CONFIDENCE_TINY = 0.3;
 export const DEFAULT_MIN_FACE_PX = 40;
 export const DEFAULT_MAX_FACES = 10;
 /** Lowest accepted minConfidence: below it SSD's non-max suppression would sort through thousands of boxes. */
@@ -121,10 +133,16 @@ export class FaceDetector {
   /** Which implementation runs the networks (see FaceDetectorLoadOptions.implementation). */
   readonly implementation: FaceNetsImplementation;
 
-  private nets: FaceNets | undefined;
+  /** Which network finds the faces (FaceDetectorLoadOptions.detector). */
+  readonly kind: FaceDetectorKind;
 
-  private constructor(nets: FaceNets, backend: string, faceApiVersion: string) {
+  private nets: FaceNets | undefined;
+  private tiny: FaceLocator | undefined;
+
+  private constructor(nets: FaceNets, backend: string, faceApiVersion: string, tiny: FaceLocator | undefined) {
     this.nets = nets;
+    this.tiny = tiny;
+    this.kind = tiny === undefined ? 'ssd' : 'tiny';
     this.implementation = nets.implementation;
     this.backend = backend;
     this.faceApiVersion = faceApiVersion;
@@ -143,10 +161,21 @@ export class FaceDetector {
     if (implementation !== 'fused' && implementation !== 'face-api') {
       throw new FacesError('INVALID_OPTIONS', `unknown detector implementation '${String(implementation)}'`);
     }
+    const kind = options.detector ?? 'ssd';
+    if (!FACE_DETECTOR_KINDS.includes(kind)) throw new FacesError('INVALID_OPTIONS', `unknown face detector '${String(kind)}'`);
     const backend = assertBackendSelected();
     const modelDir = options.modelDir ?? faceApiModelDir();
     const nets = implementation === 'fused' ? await loadFusedNets(modelDir) : await loadFaceApiNets(modelDir);
-    return new FaceDetector(nets, backend, faceApiPackageVersion());
+    let tiny: FaceLocator | undefined;
+    if (kind === 'tiny') {
+      try {
+        tiny = await loadTinyFaceDetector(modelDir);
+      } catch (e) {
+        nets.dispose();
+        throw e;
+      }
+    }
+    return new FaceDetector(nets, backend, faceApiPackageVersion(), tiny);
   }
 
   /**
@@ -156,22 +185,25 @@ export class FaceDetector {
    * @throws FacesError INVALID_FRAME, INVALID_OPTIONS, DETECTOR_DISPOSED.
    */
   async detect(frame: RgbFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    const opts = resolveOptions(options);
+    const opts = resolveOptions(options, this.kind === 'tiny' ? DEFAULT_MIN_CONFIDENCE_TINY : DEFAULT_MIN_CONFIDENCE);
     assertRgbFrame(frame);
     const nets = this.liveNets();
 
-    // 1. SSD input: the frame padded to a square (bottom / right), area-averaged to 512x512.
+    // 1. Detector input: the frame padded to a square (bottom / right), area-averaged to the network's
+    //    input side (512 for the SSD, 416 for TinyFaceDetector).
     const side = Math.max(frame.width, frame.height);
-    const ssdPixels = resampleRegion(frame, { x: 0, y: 0, width: side, height: side }, SSD_INPUT_SIZE, SSD_INPUT_SIZE);
-    const detections = await nets.locateFaces(ssdPixels, {
-      // face-api's rule is score > minConfidence, with minConfidence in (0, 1); the exact threshold
-      // (score >= minConfidence) is applied below.
-      minConfidence: Math.min(opts.minConfidence, 0.999),
-      maxResults: SSD_MAX_RESULTS,
-    });
+    const inputSize = this.tiny?.inputSize ?? SSD_INPUT_SIZE;
+    const pixels = resampleRegion(frame, { x: 0, y: 0, width: side, height: side }, inputSize, inputSize);
+    // face-api's rule is score > minConfidence, with minConfidence in (0, 1); the exact threshold
+    // (score >= minConfidence) is applied below.
+    const minConfidence = Math.min(opts.minConfidence, 0.999);
+    const detections =
+      this.tiny === undefined
+        ? await nets.locateFaces(pixels, { minConfidence, maxResults: SSD_MAX_RESULTS })
+        : await this.tiny.locate(pixels, minConfidence, SSD_MAX_RESULTS);
 
     // 2. Back to frame pixels, filter, order, cut.
-    const toFrame = side / SSD_INPUT_SIZE;
+    const toFrame = side / inputSize;
     const faces: Array<{ box: FaceBox; score: number }> = [];
     for (const d of detections) {
       const box = clipToFrame(
@@ -191,10 +223,25 @@ export class FaceDetector {
     }
     if (!opts.landmarks) return faces.map(({ box, score }) => ({ box, score, landmarks: [] }));
 
-    // 3. Landmarks, one batch for the frame.
+    // 3. Landmarks, one batch for the frame. The landmark net sees each face as face-api's SSD box frames
+    //    it (box content centred in a square, zero bars): for the SSD, one pass on its box (as the training
+    //    datasets were made). TinyFaceDetector's boxes are wider and sit lower, so for it the net runs twice:
+    //    on the Tiny box mapped to an SSD-like box, then on the SSD-like box its first landmarks imply
+    //    (SSD_BOX_FROM_LANDMARKS), which no longer depends on the Tiny box's shape.
+    let boxes = faces.map(({ box }) => (this.tiny === undefined ? box : ssdLikeFromTinyBox(box)));
+    let points = await this.landmarksIn(nets, frame, boxes);
+    if (this.tiny !== undefined) {
+      boxes = points.map((p, i) => (p.length === 0 ? boxes[i]! : ssdLikeFromLandmarks(p)));
+      points = await this.landmarksIn(nets, frame, boxes);
+    }
+    return faces.map(({ box, score }, i) => ({ box, score, landmarks: points[i] ?? [] }));
+  }
+
+  /** The 68 landmarks (frame pixels) of the face in each box, one batch. */
+  private async landmarksIn(nets: FaceNets, frame: RgbFrame, boxes: readonly FaceBox[]): Promise<LandmarkPoint[][]> {
     const S = LANDMARK_NET_INPUT_SIZE;
-    const regions = faces.map(({ box }) => landmarkRegion(box));
-    const crops = faces.map(({ box }, i) =>
+    const regions = boxes.map((box) => landmarkRegion(box));
+    const crops = boxes.map((box, i) =>
       resampleRegion(frame, regions[i]!, S, S, {
         x0: Math.round(box.x),
         y0: Math.round(box.y),
@@ -203,13 +250,12 @@ export class FaceDetector {
       }),
     );
     const landmarks = await nets.detectLandmarks(crops);
-    return faces.map(({ box, score }, i) => {
-      const region = regions[i]!;
+    return regions.map((region, i) => {
       const k = region.width / S;
       const points = landmarks[i] ?? new Float64Array(0);
       const out: LandmarkPoint[] = [];
       for (let p = 0; p + 1 < points.length; p += 2) out.push([region.x + points[p]! * k, region.y + points[p + 1]! * k]);
-      return { box, score, landmarks: out };
+      return out;
     });
   }
 
@@ -236,6 +282,8 @@ export class FaceDetector {
   dispose(): void {
     this.nets?.dispose();
     this.nets = undefined;
+    this.tiny?.dispose();
+    this.tiny = undefined;
   }
 
   private liveNets(): FaceNets {
@@ -244,8 +292,8 @@ export class FaceDetector {
   }
 }
 
-function resolveOptions(options: DetectOptions): ResolvedOptions {
-  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+function resolveOptions(options: DetectOptions, defaultMinConfidence: number): ResolvedOptions {
+  const minConfidence = options.minConfidence ?? defaultMinConfidence;
   const minFacePx = options.minFacePx ?? DEFAULT_MIN_FACE_PX;
   const maxFaces = options.maxFaces ?? DEFAULT_MAX_FACES;
   const landmarks = options.landmarks ?? true;
@@ -275,6 +323,40 @@ function clipToFrame(box: FaceBox, frame: RgbFrame): FaceBox | undefined {
   const y1 = Math.min(frame.height, box.y + box.height);
   if (!(x1 > x0 && y1 > y0)) return undefined;
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * face-api's SSD box relative to the bounding box of the 68 landmarks the landmark net finds in it, as
+ * multiples of the landmark box's longer side L (medians over 80 faces: the face-api demo photos, Yonsei
+ * portraits and All-Age-Faces photos): width 1.042 L, height 1.205 L, centre 0.125 L above the landmark
+ * box's centre.
+ */
+const SSD_BOX_FROM_LANDMARKS = { width: 1.042, height: 1.205, dy: -0.125 };
+/**
+ * face-api's SSD box relative to TinyFaceDetector's box of the same face (medians over the same 80 faces):
+ * width 0.841, height 1.081, centre 0.133 of the Tiny box's height higher.
+ */
+const SSD_BOX_FROM_TINY_BOX = { width: 0.841, height: 1.081, dy: -0.133 };
+
+function ssdLikeFromTinyBox(box: FaceBox): FaceBox {
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2 + SSD_BOX_FROM_TINY_BOX.dy * box.height;
+  const w = box.width * SSD_BOX_FROM_TINY_BOX.width;
+  const h = box.height * SSD_BOX_FROM_TINY_BOX.height;
+  return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
+}
+
+function ssdLikeFromLandmarks(points: readonly LandmarkPoint[]): FaceBox {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  }
+  const L = Math.max(x1 - x0, y1 - y0);
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2 + SSD_BOX_FROM_LANDMARKS.dy * L;
+  const w = SSD_BOX_FROM_LANDMARKS.width * L;
+  const h = SSD_BOX_FROM_LANDMARKS.height * L;
+  return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
 }
 
 /** The landmark net's input square: centred on the box, side = the box's longer side (face-api's padToSquare). */

@@ -108,6 +108,8 @@ export interface ScanOptions {
   thresholds: VerdictThresholds;
   failOn: FailOn;
   batchSize: number;
+  /** The face detector that found the faces (absent in reports written before ldf recorded it). */
+  detector?: { name: 'tiny' | 'ssd'; package: string; version: string };
 }
 
 /** A file found in a folder whose content is not media: left out, not an error. */

@@ -13,7 +13,7 @@ import { FfmpegAdapter } from '../../video/ffmpeg-adapter.js';
 
 // Sampling, face-size and ffmpeg flags are `ldf scan`'s own definitions, so that a dataset samples videos
 // exactly as scanning does.
-const { frames, every, fps, keyframes, start, end, 'max-frames': maxFrames, 'min-face': minFace, 'min-confidence': minConfidence } = scanFlags;
+const { frames, every, fps, keyframes, start, end, 'max-frames': maxFrames, 'min-face': minFace } = scanFlags;
 
 export default class DatasetPrepareCommand extends BaseCommand {
   static override summary = 'Find the faces in folders of photos and videos once, and store crops and landmarks for training.';
@@ -62,7 +62,7 @@ EXIT CODES
     end,
     'max-frames': maxFrames,
     'min-face': minFace,
-    'min-confidence': minConfidence,
+    'min-confidence': Flags.string({ description: 'Ignore detections below this confidence (0-1).', default: '0.5', helpGroup: 'FACES' }),
     'max-faces': Flags.integer({ description: 'At most N faces per frame (the most confident).', default: DATASET_DEFAULTS.maxFaces, min: 1, helpGroup: 'FACES' }),
     mosaic: Flags.integer({
       description: 'Search small photos (longer side <= 480 px) for faces N x N at a time in one detector pass (1: one at a time). 3 is ~6x faster than 1 on 200-400 px face photos and finds tight face crops better.',
