@@ -19,6 +19,7 @@ export function makeColorize(options: { noColor: boolean; stream: NodeJS.WriteSt
       case 'real':
         return chalk.green(text);
       case 'no-face':
+      case 'too-small':
         return chalk.gray(text);
       case 'error':
         return chalk.magenta(text);

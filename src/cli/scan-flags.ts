@@ -39,6 +39,12 @@ export const scanFlags = {
   'min-face': Flags.integer({ description: 'Ignore faces smaller than N pixels (shorter side of the box).', default: 40, min: 0, helpGroup: 'FACES' }),
   'min-confidence': Flags.string({ description: 'Ignore detections below this confidence (0-1). Default: 0.5 with --detector ssd, 0.3 with tiny (its scores run lower).', helpGroup: 'FACES' }),
   'max-faces': Flags.integer({ description: 'At most N faces per frame (the most confident).', default: 10, min: 1, helpGroup: 'FACES' }),
+  'min-judged-face': Flags.integer({
+    description:
+      "Faces smaller than N px (the longer side of the box the crop is built on) are too small to judge: reported, not scored, never counted for a verdict; a file with only such faces is 'too-small'. Default: the model's measured cut-off (its manifest's judging.minFacePx), else 0.",
+    min: 0,
+    helpGroup: 'FACES',
+  }),
   detector: Flags.string({
     description:
       'Face detector: tiny (TinyFaceDetector, 416 px, ~0.2 GMACs), ssd (SSD MobileNet v1, 512 px, ~3 GMACs), or auto: tiny for models whose crop is built on the landmarks (landmarks-square), ssd for models cropped on the SSD\'s box (ldfnet-sbi-v1/v2). Both weights ship in @vladmandic/face-api.',

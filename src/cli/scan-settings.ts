@@ -15,6 +15,7 @@ export interface ScanFlagValues {
   'max-frames'?: number | undefined;
   'min-face': number;
   'min-confidence': string | undefined;
+  'min-judged-face'?: number | undefined;
   'max-faces': number;
   aggregate: string;
   'top-k': number;
@@ -34,7 +35,9 @@ export function scanSettingsFromFlags(
   modelThresholds: VerdictThresholds,
   failOn: FailOn,
   detector: 'tiny' | 'ssd' = 'ssd',
+  modelMinJudgedFacePx = 0,
 ): { options: ScanOptions; settings: ScanSettings } {
+  const minJudgedFacePx = flags['min-judged-face'] ?? modelMinJudgedFacePx;
   const sampling = parseSamplingFlags(flags);
   const minConfidence =
     flags['min-confidence'] === undefined ? DEFAULT_MIN_CONFIDENCE_BY_DETECTOR[detector] : parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
@@ -53,6 +56,7 @@ export function scanSettingsFromFlags(
     thresholds,
     failOn,
     batchSize: flags['batch-size'],
+    ...(minJudgedFacePx > 0 ? { minJudgedFacePx } : {}),
   };
   const settings: ScanSettings = {
     sampling: sampling.spec,
@@ -66,6 +70,7 @@ export function scanSettingsFromFlags(
     minTrackFaces: options.minTrackFaces,
     thresholds,
     batchSize: options.batchSize,
+    minJudgedFacePx,
   };
   return { options, settings };
 }

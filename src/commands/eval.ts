@@ -124,7 +124,7 @@ EXIT CODES
       }
       assertCropConvention(model.manifest.crop);
       const detectorKind = detectorFor(flags.detector, model.manifest.crop.name);
-      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, 'none', detectorKind);
+      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, 'none', detectorKind, model.manifest.judging?.minFacePx ?? 0);
 
       const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
       if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {

@@ -128,7 +128,7 @@ ${BaseCommand.exitCodesHelp}`;
       assertCropConvention(model.manifest.crop);
       // The same flags-to-settings path as `ldf eval` (src/cli/scan-settings.ts).
       const detectorKind = detectorFor(flags.detector, model.manifest.crop.name);
-      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn, detectorKind);
+      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn, detectorKind, model.manifest.judging?.minFacePx ?? 0);
       options.detector = { name: detectorKind, package: '@vladmandic/face-api', version: faceApiPackageVersion() };
       const modelInfo: ScanReport['model'] = {
         id: model.manifest.id,

@@ -50,8 +50,10 @@ export function evalItemOf(label: LabelName, result: FileResult, group?: string)
   if (result.status === 'error' || result.error !== null) {
     return { path: result.path, label, ...g, status: 'error', score: null, frames: [], faceHeightsPx: [], error: result.error ?? { code: 'INTERNAL_ERROR', message: 'failed' } };
   }
-  if (result.scoreFake === null) return { path: result.path, label, ...g, status: 'no-face', score: null, frames: [], faceHeightsPx: [], error: null };
-  const faces = result.tracks.flatMap((t) => t.faces.map((f, i) => ({ frameIndex: f.frameIndex, track: t.id, i, score: f.scoreFake, heightPx: f.box.height })));
+  if (result.scoreFake === null) {
+    return { path: result.path, label, ...g, status: result.verdict === 'too-small' ? 'too-small' : 'no-face', score: null, frames: [], faceHeightsPx: [], error: null };
+  }
+  const faces = result.tracks.flatMap((t) => t.faces.map((f, i) => ({ frameIndex: f.frameIndex, track: t.id, i, score: f.scoreFake, heightPx: f.faceSizePx ?? f.box.height })));
   faces.sort((a, b) => a.frameIndex - b.frameIndex || a.track - b.track || a.i - b.i);
   return {
     path: result.path,
@@ -78,7 +80,7 @@ export function buildEvalReport(results: readonly LabelledResult[], meta: EvalRe
   const failed = zero();
   for (const item of items) {
     counts[item.label]++;
-    if (item.status === 'no-face') unscored[item.label]++;
+    if (item.status === 'no-face' || item.status === 'too-small') unscored[item.label]++;
     if (item.status === 'error') failed[item.label]++;
   }
   const { frame, video } = scoresFromItems(items);

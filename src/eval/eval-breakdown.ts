@@ -27,7 +27,7 @@ export interface GroupMetrics {
   /** Scored files per label. */
   real: number;
   fake: number;
-  /** Files read with no face, and files that failed, per label: left out of the metrics. */
+  /** Files read with no face or only too-small faces, and files that failed: left out of the metrics. */
   unscored: number;
   failed: number;
   /** Video-level AUC; null when no real file is there to rank against (see aucAgainst). */
@@ -44,7 +44,7 @@ export interface GroupMetrics {
   detectionRate: number | null;
 }
 
-/** Face sizes (the face box's height in frame pixels) the size table is cut at. */
+/** Face sizes (EvalItem.faceHeightsPx: the face's size in frame pixels) the size table is cut at. */
 export const FACE_SIZE_EDGES_PX: readonly number[] = [0, 48, 64, 96, 128, 192, 256, 384];
 
 export interface FaceSizeBin {
@@ -122,7 +122,7 @@ export function groupMetrics(items: readonly EvalItem[], thresholds: VerdictThre
       set,
       real: real.length,
       fake: fake.length,
-      unscored: list.filter((i) => i.status === 'no-face').length,
+      unscored: list.filter((i) => i.status === 'no-face' || i.status === 'too-small').length,
       failed: list.filter((i) => i.status === 'error').length,
       auc,
       aucAgainst,

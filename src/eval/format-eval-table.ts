@@ -100,7 +100,7 @@ function breakdownDetails(report: EvalReport, colorize: Colorize): string[] {
     );
   }
   if (report.faceSize.some((b) => b.realFaces + b.fakeFaces > 0)) {
-    out.push(colorize('header', 'frame level: fake score against face size (face box height, px)'));
+    out.push(colorize('header', 'frame level: fake score against face size (px: the longer side of the box the crop is built on)'));
     out.push(
       ...table(
         [
@@ -123,7 +123,7 @@ export function formatEvalTable(report: EvalReport, colorize: Colorize = plain):
     ...report.items.map((i) => [
       i.path,
       i.label,
-      colorize(i.status === 'error' ? 'error' : i.status === 'no-face' ? 'no-face' : 'dim', i.status),
+      colorize(i.status === 'error' ? 'error' : i.status === 'no-face' || i.status === 'too-small' ? 'no-face' : 'dim', i.status),
       num(i.score),
       String(i.frames.length),
     ]),
@@ -133,7 +133,7 @@ export function formatEvalTable(report: EvalReport, colorize: Colorize = plain):
   if (leftOut.length > 0 || report.data.problems.length > 0) {
     out.push('');
     for (const i of leftOut) {
-      out.push(colorize(i.status === 'error' ? 'error' : 'no-face', i.error === null ? `no-face: ${i.path}: left out of the metrics` : `error: ${i.path}: ${i.error.message} [${i.error.code}]`));
+      out.push(colorize(i.status === 'error' ? 'error' : 'no-face', i.error === null ? `${i.status}: ${i.path}: left out of the metrics` : `error: ${i.path}: ${i.error.message} [${i.error.code}]`));
     }
     for (const p of report.data.problems) out.push(colorize('error', `error: ${p.path}: ${p.message} [${p.code}]`));
   }
@@ -149,7 +149,7 @@ export function formatEvalTable(report: EvalReport, colorize: Colorize = plain):
   const d = report.data;
   out.push(
     '',
-    `files: ${d.counts.real} real, ${d.counts.fake} fake; left out: ${d.unscored.real + d.unscored.fake} no-face, ${d.failed.real + d.failed.fake} failed` +
+    `files: ${d.counts.real} real, ${d.counts.fake} fake; left out: ${d.unscored.real + d.unscored.fake} no-face or too-small, ${d.failed.real + d.failed.fake} failed` +
       `${d.problems.length > 0 ? `, ${d.problems.length} not evaluated` : ''}${d.skipped > 0 ? `; ${d.skipped} not media (skipped)` : ''}`,
   );
   return `${out.join('\n')}\n`;

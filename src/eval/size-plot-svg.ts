@@ -1,6 +1,6 @@
 /**
- * A self-contained SVG scatter plot of every scored face's fake score against its face size (the face
- * box's height in frame pixels, log scale), real faces and forged faces in two colours, with the verdict
+ * A self-contained SVG scatter plot of every scored face's fake score against its face size (frame pixels,
+ * log scale; EvalItem.faceHeightsPx), real faces and forged faces in two colours, with the verdict
  * thresholds drawn and each size bin's mean score per label as a line. A model that reads resolution
  * instead of forgery shows it at a glance: real small faces high, forged large faces low.
  * No scripts, no external fonts or images.
@@ -64,7 +64,7 @@ export function renderSizePlotSvg(items: readonly EvalItem[], options: SizePlotO
     out.push(`<text x="${M.left - 6}" y="${r2(y(v) + 4)}" text-anchor="end">${v.toFixed(1)}</text>`);
   }
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#000"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle">face height in the frame, px (log scale)</text>`);
+  out.push(`<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle">face size in the frame, px (log scale)</text>`);
   out.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">fake score</text>`);
   if (options.thresholds !== undefined) {
     for (const [name, v] of [['fake', options.thresholds.fake], ['real', options.thresholds.real]] as const) {

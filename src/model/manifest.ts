@@ -96,6 +96,11 @@ export interface ModelManifest {
   crop: CropConvention;
   output: { classes: ['real', 'fake']; score: 'softmax-fake' };
   thresholds: VerdictThresholds;
+  /**
+   * Faces smaller than minFacePx (the longer side of the box the crop is built on, frame px) are too small
+   * for this model to judge: measured on held-out data (scripts/calibrate-model.ts), absent when not.
+   */
+  judging?: { minFacePx: number };
   /** Data, recipe, time and hardware of training; null for untrained weights. */
   training: Record<string, unknown> | null;
   /** Validation metrics; null when not measured. */

@@ -20,8 +20,8 @@ function plural(n: number, word: string): string {
  */
 export function formatSummary(report: ScanReport): string[] {
   const s = report.summary;
-  const counts = (['fake', 'uncertain', 'real', 'no-face', 'error'] as const)
-    .filter((v) => s.byVerdict[v] > 0)
+  const counts = (['fake', 'uncertain', 'real', 'no-face', 'too-small', 'error'] as const)
+    .filter((v) => (s.byVerdict[v] ?? 0) > 0)
     .map((v) => `${s.byVerdict[v]} ${v}`)
     .join(', ');
   let first = `${plural(s.files, 'file')}: ${counts || 'nothing scanned'}`;

@@ -25,6 +25,8 @@ export interface FaceResult {
   detectionScore: number;
   /** LDFnet's probability that this face crop is forged. */
   scoreFake: number;
+  /** The longer side of the box the crop is built on (the landmarks' box for landmark crops), frame px. */
+  faceSizePx?: number;
 }
 
 export interface TrackResult {
@@ -73,7 +75,7 @@ export interface FileResult {
   path: string;
   status: 'ok' | 'error';
   verdict: Verdict;
-  /** The file's fake score: the highest counted track score. Null for no-face and error. */
+  /** The file's fake score: the highest counted track score. Null for no-face, too-small and error. */
   scoreFake: number | null;
   /** The track that gave the score. */
   worstTrackId: number | null;
@@ -83,6 +85,8 @@ export interface FileResult {
   media: MediaSummary | null;
   framesSampled: number;
   facesDetected: number;
+  /** Faces found but smaller than ScanOptions.minJudgedFacePx: not scored, not in tracks (absent in older reports). */
+  facesTooSmall?: number;
   tracks: TrackResult[];
   timings: StageTimings;
 }
@@ -108,6 +112,8 @@ export interface ScanOptions {
   thresholds: VerdictThresholds;
   failOn: FailOn;
   batchSize: number;
+  /** Faces smaller than this (FaceResult.faceSizePx) are too small to judge; 0: all judged (absent: 0). */
+  minJudgedFacePx?: number;
   /** The face detector that found the faces (absent in reports written before ldf recorded it). */
   detector?: { name: 'tiny' | 'ssd'; package: string; version: string };
 }

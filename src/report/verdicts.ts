@@ -2,8 +2,11 @@ import type { VerdictThresholds } from '../model/manifest.js';
 
 export type { VerdictThresholds };
 
-/** A file's verdict. `no-face` and `error` never carry a score. */
-export const VERDICTS = ['real', 'uncertain', 'fake', 'no-face', 'error'] as const;
+/**
+ * A file's verdict. `no-face`, `too-small` (faces found, but all smaller than the model can judge) and
+ * `error` never carry a score.
+ */
+export const VERDICTS = ['real', 'uncertain', 'fake', 'no-face', 'too-small', 'error'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 export type ScoredVerdict = 'real' | 'uncertain' | 'fake';
 

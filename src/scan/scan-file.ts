@@ -58,6 +58,11 @@ export interface ScanSettings {
   thresholds: VerdictThresholds;
   /** Faces per forward pass of the network. */
   batchSize: number;
+  /**
+   * Faces whose size (faceSizeOf) is below this are too small to judge: counted in facesTooSmall, not
+   * scored, never part of a track or of the verdict (default 0: every face is judged).
+   */
+  minJudgedFacePx?: number;
   /** Frames are decoded with their longer side at most this (bigger sources are scaled down). */
   maxSidePx?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -121,6 +126,22 @@ interface PendingFace {
   timestampMs: number;
   box: FoundFace['box'];
   detectionScore: number;
+  faceSizePx: number;
+}
+
+/**
+ * A face's size for judging: the longer side of the box its crop is built on (the landmarks' box for a
+ * landmarks-square crop, the detector's box for square-box-scaled), frame pixels.
+ */
+export function faceSizeOf(face: Pick<FoundFace, 'box' | 'landmarks'>, cropName: string): number {
+  if (cropName === 'landmarks-square' && face.landmarks.length > 0) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [x, y] of face.landmarks) {
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    return Math.max(x1 - x0, y1 - y0);
+  }
+  return Math.max(face.box.width, face.box.height);
 }
 
 /** The frames a scan asks the decoder for. */
@@ -195,6 +216,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     emit({ type: 'frames-planned', path, fileIndex, frames: plannedFrames(media, settings) });
 
     const faces: PendingFace[] = [];
+    let facesTooSmall = 0;
     const scores: number[] = [];
     let crops: Uint8Array[] = [];
     const classify = async (): Promise<void> => {
@@ -225,7 +247,12 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       timings.detectMs += performance.now() - d;
       const c = performance.now();
       for (const face of found) {
-        faces.push({ frameIndex, timestampMs: frame.timestampMs, box: face.box, detectionScore: face.score });
+        const faceSizePx = faceSizeOf(face, ctx.model.manifest.crop.name);
+        if (faceSizePx < (settings.minJudgedFacePx ?? 0)) {
+          facesTooSmall++;
+          continue;
+        }
+        faces.push({ frameIndex, timestampMs: frame.timestampMs, box: face.box, detectionScore: face.score, faceSizePx: Math.round(faceSizePx * 10) / 10 });
         crops.push(ctx.crop(frame, face, ctx.model.manifest.crop));
       }
       timings.cropMs += performance.now() - c;
@@ -237,7 +264,8 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     if (result.framesSampled === 0) {
       throw Object.assign(new Error('no frame could be decoded in the sampled range'), { code: 'NO_FRAMES' });
     }
-    result.facesDetected = faces.length;
+    result.facesDetected = faces.length + facesTooSmall;
+    if ((settings.minJudgedFacePx ?? 0) > 0) result.facesTooSmall = facesTooSmall;
     result.tracks = buildTracks(faces, scores, settings, result.framesSampled);
     const counted = result.tracks.filter((tr) => tr.counted);
     if (counted.length > 0) {
@@ -245,6 +273,9 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       result.scoreFake = worst.scoreFake;
       result.worstTrackId = worst.id;
       result.verdict = verdictFor(worst.scoreFake, settings.thresholds);
+    } else if (facesTooSmall > 0 && faces.length === 0) {
+      // Faces were there, but none the model can judge: never a real or fake verdict, never a score.
+      result.verdict = 'too-small';
     }
   } catch (error) {
     result.status = 'error';
@@ -274,6 +305,7 @@ function buildTracks(faces: PendingFace[], scores: number[], settings: ScanSetti
       box: f.box,
       detectionScore: f.detectionScore,
       scoreFake: scores[i]!,
+      faceSizePx: f.faceSizePx,
     });
     members.set(trackOf[i]!, list);
   });

@@ -115,7 +115,7 @@ export function evaluateScores(
 }
 
 /** What became of an item: scored (in the metrics), or left out of them. */
-export type EvalItemStatus = 'scored' | 'no-face' | 'error';
+export type EvalItemStatus = 'scored' | 'no-face' | 'too-small' | 'error';
 
 /** One evaluated item (a video or an image), kept so the metrics can be recomputed. */
 export interface EvalItem {
@@ -131,7 +131,10 @@ export interface EvalItem {
   score: number | null;
   /** Fake score of each scored face crop, in frame order: the frame-level metrics' input (empty unless scored). */
   frames: number[];
-  /** Height (px, in the frame) of the face box of each entry of `frames` (report version 3 on). */
+  /**
+   * Size of the face of each entry of `frames` (report version 3 on): the longer side of the box its crop is
+   * built on (ScanReport FaceResult.faceSizePx), or the face box's height for scans that did not record it.
+   */
   faceHeightsPx?: number[];
   /** The item's group: its data set and source or method (src/eval/eval-breakdown.ts; version 3 on). */
   group?: string;

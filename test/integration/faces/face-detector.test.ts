@@ -143,10 +143,10 @@ describe('FaceDetector.detect on the face-api demo photos', () => {
     const { size } = DEFAULT_CROP_CONVENTION;
     for (const [i, found] of detections.entries()) {
       for (const face of found) {
-        const crop = cropFace(samples[i]!, face.box, DEFAULT_CROP_CONVENTION);
+        const crop = cropFace(samples[i]!, face, DEFAULT_CROP_CONVENTION);
         expect(crop.length).toBe(size * size * 3);
         // The landmarks' centre, in crop pixels, lies near the crop centre.
-        const region = cropRegion(face.box, DEFAULT_CROP_CONVENTION);
+        const region = cropRegion(face, DEFAULT_CROP_CONVENTION);
         const [cx, cy] = mean(face.landmarks);
         const u = ((cx - region.x) / region.width) * size;
         const v = ((cy - region.y) / region.height) * size;

@@ -1,3 +1,4 @@
+import { BOX_CROP_CONVENTION, DEFAULT_CROP_CONVENTION } from '../../../src/model/manifest.js';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,8 +48,10 @@ const readLines = async <T>(file: string): Promise<T[]> =>
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as T);
 
+// Most tests here check the pipeline with the box crop (whose PNGs can be recomputed from the stored box);
+// 'landmarks-square crops' below checks the default convention.
 const prepare = (outDir: string, extra: Partial<PrepareDatasetOptions> = {}, events: PrepareEvent[] = []) =>
-  prepareDataset({ inputs: [inputs], outDir, sampling: { mode: 'count', frames: 3 }, toolVersion: '0.1.0', ...extra }, { detector }, (e) => events.push(e));
+  prepareDataset({ inputs: [inputs], outDir, sampling: { mode: 'count', frames: 3 }, toolVersion: '0.1.0', crop: BOX_CROP_CONVENTION, ...extra }, { detector }, (e) => events.push(e));
 
 /** Every file below `root` with its size and mtime. */
 async function snapshot(root: string): Promise<Map<string, string>> {
@@ -151,13 +154,33 @@ describe('prepareDataset on a real/ fake/ layout', () => {
     // The PNG holds exactly what cropFace cuts from the decoded photo.
     const still = items.find((i) => i.source.path === 'real/still.jpg')!;
     const frame = await decodeStill(path.join(inputs, 'real/still.jpg'), 1920);
-    const expected = cropFace(frame, still.box, { name: 'square-box-scaled', scale: 1.3, size: 256, padding: 'zero' });
+    const expected = cropFace(frame, { box: still.box, landmarks: [] }, BOX_CROP_CONVENTION);
     const { rgb, size, landmarks } = await readCrop(out, still, 256);
     expect(size).toBe(256);
     expect(landmarks).toBe(still.landmarks);
     let diff = 0;
     for (let i = 0; i < rgb.length; i++) diff += Math.abs(rgb[i]! - expected[i]!);
     expect(diff / rgb.length).toBeLessThan(0.5); // only the box's rounding to 1/1000 px differs
+  });
+
+  it('cuts landmarks-square crops by default: the landmark box centred (shifted by shiftY) at 1/scale of the crop', async () => {
+    const lmOut = path.join(dir, 'out-landmarks');
+    await prepare(lmOut, { crop: undefined });
+    const opened = await openDataset(lmOut);
+    expect(opened.manifest.crop).toEqual(DEFAULT_CROP_CONVENTION);
+    expect(opened.manifest.crop.name).toBe('landmarks-square');
+    expect(opened.items.length).toBeGreaterThan(0);
+    const { scale, size, shiftY } = DEFAULT_CROP_CONVENTION;
+    for (const item of opened.items) {
+      const xs = item.landmarks.map((p) => p[0]);
+      const ys = item.landmarks.map((p) => p[1]);
+      const w = Math.max(...xs) - Math.min(...xs);
+      const h = Math.max(...ys) - Math.min(...ys);
+      // Landmarks are stored to 1/100 px.
+      expect(Math.abs(Math.max(w, h) - size / scale)).toBeLessThan(0.05);
+      expect(Math.abs((Math.max(...xs) + Math.min(...xs)) / 2 - size / 2)).toBeLessThan(0.05);
+      expect(Math.abs((Math.max(...ys) + Math.min(...ys)) / 2 - (size / 2 - shiftY! * size))).toBeLessThan(0.05);
+    }
   });
 
   it('skips everything on a rerun and changes nothing but the run record', async () => {

@@ -83,7 +83,7 @@ function context(opener: FakeOpener): ScanContext {
       // The "score" is the crop's pixel value / 100: the file's number shows up in its result.
       predict: async (crops: readonly Uint8Array[]) => Float32Array.from(crops.map((c) => Math.min(1, c[0]! / 100))),
     } as unknown as LdfnetModel,
-    detector: { detect: async () => [{ box: { x: 1, y: 1, width: 4, height: 4 }, score: 0.9 }] },
+    detector: { detect: async () => [{ box: { x: 1, y: 1, width: 4, height: 4 }, score: 0.9, landmarks: [] }] },
     crop: (frame) => frame.data.subarray(0, 4 * 4 * 3),
     ffmpeg: {} as FfmpegAdapter,
   };
@@ -186,5 +186,42 @@ describe('scanBatch', () => {
     expect(run.outcomes.map((o) => o.kind)).toEqual(['resumed', 'resumed', 'resumed', 'scanned', 'scanned']);
     expect(opener.opened).toEqual(['clip04.mp4', 'clip05.mp4']);
     expect(run.outcomes[0]!.kind === 'resumed' && run.outcomes[0]!.result).toEqual(earlier[0]);
+  });
+});
+
+describe('faces too small to judge', () => {
+  const withFaces = (opener: FakeOpener, boxes: { width: number; height: number }[]): ScanContext => {
+    const ctx = context(opener);
+    ctx.detector = { detect: async () => boxes.map((b, i) => ({ box: { x: 1 + i, y: 1, ...b }, score: 0.9, landmarks: [] })) };
+    return ctx;
+  };
+  const outcomeOf = async (ctx: ScanContext, minJudgedFacePx: number): Promise<FileResult> => {
+    const run = await scanBatch([entry('clip50.mp4')], ctx, { ...settings, minJudgedFacePx }, { concurrency: 1 });
+    const o = run.outcomes[0]!;
+    if (o.kind !== 'scanned') throw new Error('not scanned');
+    return o.result;
+  };
+
+  it('a file whose only faces are below the cut-off is too-small: no score, no track, the faces counted', async () => {
+    const result = await outcomeOf(withFaces(new FakeOpener(1), [{ width: 4, height: 4 }]), 10);
+    expect(result).toMatchObject({ status: 'ok', verdict: 'too-small', scoreFake: null, worstTrackId: null, facesDetected: 3, facesTooSmall: 3, tracks: [] });
+  });
+
+  it('small faces never drive the verdict: the judged face decides, and the small ones are counted', async () => {
+    const result = await outcomeOf(withFaces(new FakeOpener(1), [{ width: 4, height: 4 }, { width: 20, height: 20 }]), 10);
+    // The fake model scores a crop by its pixel value, the file number: 50 -> 0.5, uncertain (0.3-0.7).
+    expect(result.verdict).toBe('uncertain');
+    expect(result.scoreFake).toBeCloseTo(0.5, 6);
+    expect(result.tracks).toHaveLength(1);
+    expect(result.facesDetected).toBe(6);
+    expect(result.facesTooSmall).toBe(3);
+    expect(result.tracks.flatMap((t) => t.faces.map((f) => f.faceSizePx))).toEqual([20, 20, 20]);
+  });
+
+  it('with no cut-off every face is judged and no count is reported', async () => {
+    const result = await outcomeOf(withFaces(new FakeOpener(1), [{ width: 4, height: 4 }]), 0);
+    expect(result.verdict).not.toBe('too-small');
+    expect(result.scoreFake).not.toBeNull();
+    expect(result.facesTooSmall).toBeUndefined();
   });
 });

@@ -41,6 +41,8 @@ function buildReport(list: EvalItem[]): EvalReport {
   const report: EvalReport = {
     schemaVersion: EVAL_REPORT_VERSION,
     kind: 'ldf.eval-report',
+    groups: [],
+    faceSize: [],
     tool: { name: 'ldf', version: '0.1.0' },
     createdAt: new Date(0).toISOString(),
     model: { id: 'ldfnet-test', version: '1.0.0', trained: true, weightsSha256: ['a'.repeat(64)] },
