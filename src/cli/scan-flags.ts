@@ -39,6 +39,13 @@ export const scanFlags = {
   'min-face': Flags.integer({ description: 'Ignore faces smaller than N pixels (shorter side of the box).', default: 40, min: 0, helpGroup: 'FACES' }),
   'min-confidence': Flags.string({ description: 'Ignore detections below this confidence (0-1). Default: 0.5 with --detector ssd, 0.3 with tiny (its scores run lower).', helpGroup: 'FACES' }),
   'max-faces': Flags.integer({ description: 'At most N faces per frame (the most confident).', default: 10, min: 1, helpGroup: 'FACES' }),
+  decode: Flags.string({
+    description:
+      "How --frames / --every samples are decoded. auto: a sample whose nearest key frame lies within half the gap to its neighbouring samples gets that key frame, decoded alone (no other frame of its GOP); the other samples get the exact frame on screen at their time. exact: every sample gets its exact frame (a seek decodes from the previous key frame). Every sample gets a frame of its own with its real timestamp either way; the JSON report's file.decode says how many came from key frames.",
+    options: ['auto', 'exact'],
+    default: 'auto',
+    helpGroup: 'SAMPLING',
+  }),
   'min-judged-face': Flags.integer({
     description:
       "Faces smaller than N px (the longer side of the box the crop is built on) are too small to judge: reported, not scored, never counted for a verdict; a file with only such faces is 'too-small'. Default: the model's measured cut-off (its manifest's judging.minFacePx), else 0.",

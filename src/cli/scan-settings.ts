@@ -16,6 +16,7 @@ export interface ScanFlagValues {
   'min-face': number;
   'min-confidence': string | undefined;
   'min-judged-face'?: number | undefined;
+  decode?: string | undefined;
   'max-faces': number;
   aggregate: string;
   'top-k': number;
@@ -57,6 +58,7 @@ export function scanSettingsFromFlags(
     failOn,
     batchSize: flags['batch-size'],
     ...(minJudgedFacePx > 0 ? { minJudgedFacePx } : {}),
+    decode: flags.decode === 'exact' ? 'exact' : 'auto',
   };
   const settings: ScanSettings = {
     sampling: sampling.spec,
@@ -71,6 +73,7 @@ export function scanSettingsFromFlags(
     thresholds,
     batchSize: options.batchSize,
     minJudgedFacePx,
+    decode: options.decode,
   };
   return { options, settings };
 }

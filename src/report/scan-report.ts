@@ -85,6 +85,11 @@ export interface FileResult {
   media: MediaSummary | null;
   framesSampled: number;
   facesDetected: number;
+  /**
+   * How the sampled frames were decoded (videos sampled by count or interval): under `auto`, how many
+   * samples got their nearest key frame and how many their exact frame (absent in older reports).
+   */
+  decode?: { mode: 'auto' | 'exact'; keyframeFrames: number; exactFrames: number };
   /** Faces found but smaller than ScanOptions.minJudgedFacePx: not scored, not in tracks (absent in older reports). */
   facesTooSmall?: number;
   tracks: TrackResult[];
@@ -112,6 +117,8 @@ export interface ScanOptions {
   thresholds: VerdictThresholds;
   failOn: FailOn;
   batchSize: number;
+  /** count / every sampling: nearest key frames where each sample has its own (auto), or exact frames. */
+  decode?: 'auto' | 'exact';
   /** Faces smaller than this (FaceResult.faceSizePx) are too small to judge; 0: all judged (absent: 0). */
   minJudgedFacePx?: number;
   /** The face detector that found the faces (absent in reports written before ldf recorded it). */

@@ -63,6 +63,12 @@ export interface ScanSettings {
    * scored, never part of a track or of the verdict (default 0: every face is judged).
    */
   minJudgedFacePx?: number;
+  /**
+   * count / every sampling: 'auto' (default) takes a sample's nearest key frame where each sample has one
+   * of its own (decoding nothing else of its GOP), the exact frame elsewhere; 'exact' always decodes the
+   * frame on screen at the sample time.
+   */
+  decode?: 'auto' | 'exact' | undefined;
   /** Frames are decoded with their longer side at most this (bigger sources are scaled down). */
   maxSidePx?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -152,6 +158,7 @@ export function frameRequestOf(settings: ScanSettings): FrameRequest {
     endMs: settings.endMs,
     maxFrames: settings.maxFrames,
     maxSidePx: settings.maxSidePx ?? DEFAULT_MAX_SIDE_PX,
+    decode: settings.decode === 'exact' ? 'exact' : 'nearest-keyframe',
   };
 }
 
@@ -217,6 +224,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
 
     const faces: PendingFace[] = [];
     let facesTooSmall = 0;
+    let keyframeFrames = 0;
     const scores: number[] = [];
     let crops: Uint8Array[] = [];
     const classify = async (): Promise<void> => {
@@ -233,6 +241,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       timings.decodeMs += performance.now() - t;
       if (settings.signal?.aborted === true) throw Object.assign(new Error('aborted'), { code: 'ABORTED' });
       if (result.media === null) result.media = mediaSummary(media, frame.width, frame.height);
+      if (frame.keyframe === true) keyframeFrames++;
       const frameIndex = result.framesSampled++;
       const d = performance.now();
       const found = await ctx.detector.detect(frame, {
@@ -265,6 +274,9 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       throw Object.assign(new Error('no frame could be decoded in the sampled range'), { code: 'NO_FRAMES' });
     }
     result.facesDetected = faces.length + facesTooSmall;
+    if (!media.isStillImage && (settings.sampling.mode === 'count' || settings.sampling.mode === 'every')) {
+      result.decode = { mode: settings.decode === 'exact' ? 'exact' : 'auto', keyframeFrames, exactFrames: result.framesSampled - keyframeFrames };
+    }
     if ((settings.minJudgedFacePx ?? 0) > 0) result.facesTooSmall = facesTooSmall;
     result.tracks = buildTracks(faces, scores, settings, result.framesSampled);
     const counted = result.tracks.filter((tr) => tr.counted);

@@ -88,6 +88,7 @@ export class PoolFile implements OpenedMedia {
           index: f.index,
           timestampMs: f.timestampMs,
           requestedTimestampMs: f.requestedTimestampMs,
+          ...(f.keyframe === true ? { keyframe: true } : {}),
           width: f.width,
           height: f.height,
           data: Buffer.from(f.data),

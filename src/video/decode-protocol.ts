@@ -31,6 +31,7 @@ export interface FrameMessage {
   index: number;
   timestampMs: number;
   requestedTimestampMs: number;
+  keyframe?: boolean | undefined;
   width: number;
   height: number;
   data: ArrayBuffer;

@@ -88,8 +88,8 @@ class Job {
         if (signal.aborted) return;
         const data = ownedArrayBuffer(frame.data);
         this.outstanding += data.byteLength;
-        const { index, timestampMs, requestedTimestampMs, width, height } = frame;
-        post({ type: 'frame', id, frame: { index, timestampMs, requestedTimestampMs, width, height, data } }, [data]);
+        const { index, timestampMs, requestedTimestampMs, keyframe, width, height } = frame;
+        post({ type: 'frame', id, frame: { index, timestampMs, requestedTimestampMs, keyframe, width, height, data } }, [data]);
       }
       if (!signal.aborted) post({ type: 'end', id });
     } catch (error) {

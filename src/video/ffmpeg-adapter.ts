@@ -31,7 +31,12 @@ export type FramePick =
    * For each threshold (ascending, seconds relative to the seek point): the first frame whose
    * time is >= the threshold. A frame that satisfies several thresholds is emitted once.
    */
-  | { kind: 'first-at-or-after'; thresholdsSec: readonly number[] };
+  | { kind: 'first-at-or-after'; thresholdsSec: readonly number[] }
+  /**
+   * Key frames only (`-skip_frame nokey`: non-key frames are not decoded), and of those only the ones
+   * whose time (seconds relative to the seek point) is within 1 ms of one of `timesSec`.
+   */
+  | { kind: 'keyframes-at'; timesSec: readonly number[] };
 
 export interface RawFramesRequest {
   filePath: string;
@@ -157,6 +162,32 @@ export class FfmpegAdapter {
   }
 
   /**
+   * The pts (seconds, container timeline) of every key frame of a stream, ascending, from its packets'
+   * K flags (`ffprobe -show_entries packet=pts_time,flags`: demux only, no decoding). null when ffprobe
+   * cannot list them (the caller then decodes exact frames).
+   */
+  async keyframeTimesSec(filePath: string, streamIndex: number, options: ProbeRunOptions = {}): Promise<number[] | null> {
+    const args = ['-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,flags', '-print_format', 'compact=p=0:nk=1', toInputUrl(filePath)];
+    let run: CapturedRun;
+    try {
+      run = await this.runFfprobe(args, filePath, options);
+    } catch (error) {
+      if (error instanceof VideoError && (error.code === 'ABORTED' || error.code === 'FFPROBE_NOT_FOUND')) throw error;
+      return null;
+    }
+    if (run.exitCode !== 0) return null;
+    const times: number[] = [];
+    for (const line of run.stdout.split('\n')) {
+      const [pts, flags] = line.trim().split('|');
+      if (flags === undefined || !flags.includes('K')) continue;
+      const t = Number(pts);
+      if (Number.isFinite(t)) times.push(t);
+    }
+    times.sort((a, b) => a - b);
+    return times;
+  }
+
+  /**
    * Decodes frames and yields them as packed RGB24 through a pipe (no temporary files).
    * Memory stays bounded: ffmpeg blocks on the pipe until the consumer asks for the next frame.
    * Breaking out of the loop or aborting kills ffmpeg.
@@ -256,7 +287,7 @@ export class FfmpegAdapter {
  */
 export function buildRawFramesArgs(request: RawFramesRequest): string[] {
   const input: string[] = [];
-  if (request.pick.kind === 'keyframes') input.push('-skip_frame', 'nokey');
+  if (request.pick.kind === 'keyframes' || request.pick.kind === 'keyframes-at') input.push('-skip_frame', 'nokey');
   if (request.seekSec !== undefined && request.seekSec > 0) input.push('-ss', formatSeconds(request.seekSec));
   if (request.readDurationSec !== undefined && Number.isFinite(request.readDurationSec)) {
     input.push('-t', formatSeconds(Math.max(request.readDurationSec, 0.000001)));
@@ -281,6 +312,9 @@ export function buildFilterChain(request: Pick<RawFramesRequest, 'pick' | 'rotat
   } else if (pick.kind === 'fps') {
     if (pick.shiftSec !== undefined && pick.shiftSec !== 0) filters.push(`setpts=PTS-${formatSeconds(pick.shiftSec)}/TB`);
     filters.push(`fps=fps=${formatNumber(pick.fps)}:round=up:start_time=0`);
+  } else if (pick.kind === 'keyframes-at') {
+    const terms = pick.timesSec.map((t) => `lt(abs(t-${formatSeconds(t)})\,0.001)`);
+    filters.push(`select='eq(key\,1)*(${terms.join('+') || '0'})'`);
   } else if (pick.kind === 'first-at-or-after') {
     // prev_t is NaN for the first frame; not(gte(NaN, x)) = 1, so the first frame can match.
     const terms = pick.thresholdsSec.map((t) => {

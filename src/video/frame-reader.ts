@@ -7,6 +7,16 @@ import { computeSampleTimes, resolveSampleWindow, validateSampling, type Samplin
 import { assignFrameToEntries, planSparseReads, sampleThresholdsMs, type SparsePlanOptions, type SparseSegment } from './sparse-read-plan.js';
 import { VideoError } from './video-error.js';
 
+export type DecodeMode = 'exact' | 'nearest-keyframe';
+
+/** What readFrames decoded for a file's samples (count / every sampling). */
+export interface DecodePlan {
+  /** Samples served by their nearest key frame. */
+  keyframeSamples: number;
+  /** Samples served by their exact frame. */
+  exactSamples: number;
+}
+
 /** One decoded frame, packed RGB24, in display orientation. */
 export interface VideoFrame {
   /** 0-based position in the sequence of yielded frames. */
@@ -18,6 +28,8 @@ export interface VideoFrame {
   timestampMs: number;
   /** The sample time that asked for this frame; equals timestampMs in `fps` and `keyframes` modes. */
   requestedTimestampMs: number;
+  /** True when decode 'nearest-keyframe' served this sample with its nearest key frame. */
+  keyframe?: boolean;
   /** Displayed (post-rotation, post-maxSidePx) size. */
   width: number;
   height: number;
@@ -56,6 +68,17 @@ export interface ReadFramesOptions {
   onWarning?: ((warning: FrameReaderWarning) => void) | undefined;
   /** Advanced: tuning for sparse reads. */
   sparsePlan?: SparsePlanOptions | undefined;
+  /**
+   * How `count` / `every` samples are decoded. `exact` (default here): each sample gets the frame on
+   * screen at its time (accurate seeks: a seek decodes from the previous key frame). `nearest-keyframe`:
+   * a sample whose nearest key frame lies within half the gap to its neighbouring samples, and is nearer
+   * to it than to any other sample, gets that key frame (decoded alone: no other frame of its GOP is
+   * decoded); the other samples still get their exact frames. Every sample still gets its own frame, and
+   * frames report their real timestamps.
+   */
+  decode?: DecodeMode | undefined;
+  /** Told once per file which decoding ran: how many samples got key frames and how many exact frames. */
+  onDecodePlan?: ((plan: DecodePlan) => void) | undefined;
 }
 
 /**
@@ -113,7 +136,13 @@ export async function* readFrames(filePath: string, options: ReadFramesOptions):
     } else if (options.sampling.mode === 'keyframes') {
       yield* readKeyframes(context);
     } else {
-      yield* readSparse(context, plannedSampleTimes(media, options) ?? []);
+      const times = plannedSampleTimes(media, options) ?? [];
+      if (options.decode === 'nearest-keyframe' && times.length > 0) {
+        yield* readNearestKeyframes(context, times);
+      } else {
+        options.onDecodePlan?.({ keyframeSamples: 0, exactSamples: times.length });
+        yield* readSparse(context, times);
+      }
     }
   } finally {
     options.signal?.removeEventListener('abort', forwardAbort);
@@ -319,6 +348,107 @@ async function* readFpsGrid(context: ReadContext, fps: number): AsyncGenerator<V
     yield makeFrame(context, raw.data, timestampMs, timestampMs);
   }
 }
+
+/**
+ * For ascending sample times and ascending key frame times (both ms, same timeline), the key frame each
+ * sample may take, or null where it must decode its exact frame. A sample takes its nearest key frame K
+ * when K lies within half the gap to each neighbouring sample (so K is nearer to it than to any other
+ * sample, and no two samples take the same K); the first and last samples use the gap to their one
+ * neighbour (a lone sample: any distance up to maxDistanceMs). Never farther than maxDistanceMs.
+ */
+export function assignNearestKeyframes(timesMs: readonly number[], keyframesMs: readonly number[], maxDistanceMs = 1000): (number | null)[] {
+  const out: (number | null)[] = [];
+  let k = 0;
+  for (let i = 0; i < timesMs.length; i++) {
+    const t = timesMs[i]!;
+    while (k + 1 < keyframesMs.length && keyframesMs[k + 1]! <= t) k++;
+    const candidates = [keyframesMs[k], keyframesMs[k + 1]].filter((v): v is number => v !== undefined);
+    let best: number | null = null;
+    for (const c of candidates) if (best === null || Math.abs(c - t) < Math.abs(best - t)) best = c;
+    if (best === null) {
+      out.push(null);
+      continue;
+    }
+    const before = i > 0 ? (t - timesMs[i - 1]!) / 2 : Number.POSITIVE_INFINITY;
+    const after = i + 1 < timesMs.length ? (timesMs[i + 1]! - t) / 2 : Number.POSITIVE_INFINITY;
+    const reach = Math.min(maxDistanceMs, best < t ? before : after);
+    // Strictly inside half the gap: a key frame exactly halfway could serve two samples.
+    out.push(Math.abs(best - t) < reach || best === t ? best : null);
+  }
+  return out;
+}
+
+/**
+ * count / every samples with decode 'nearest-keyframe': the samples with a key frame of their own (see
+ * assignNearestKeyframes) come from one process that decodes key frames only; the rest from exact sparse
+ * reads; both streams are merged in sample order (at most one frame of each held).
+ */
+async function* readNearestKeyframes(context: ReadContext, timesMs: readonly number[]): AsyncGenerator<VideoFrame, void, undefined> {
+  const { media, adapter, filePath, options } = context;
+  const keyframesSec = timesMs.length > 0 ? await adapter.keyframeTimesSec(filePath, media.video.index, { signal: context.signal }) : null;
+  const assigned = keyframesSec === null ? timesMs.map(() => null) : assignNearestKeyframes(timesMs, keyframesSec.map((k) => k * 1000 - media.startTimeMs));
+  const keyIdx = assigned.flatMap((k, i) => (k === null ? [] : [i]));
+  const exactIdx = assigned.flatMap((k, i) => (k === null ? [i] : []));
+  options.onDecodePlan?.({ keyframeSamples: keyIdx.length, exactSamples: exactIdx.length });
+  if (keyIdx.length === 0) {
+    yield* readSparse(context, timesMs);
+    return;
+  }
+
+  const served = new Set<number>();
+  async function* keyStream(): AsyncGenerator<{ sample: number; frame: VideoFrame }, void, undefined> {
+    // Chunks bound the select expression; each chunk is one process decoding key frames only.
+    for (let start = 0; start < keyIdx.length; start += KEYFRAMES_PER_PROCESS) {
+      const chunk = keyIdx.slice(start, start + KEYFRAMES_PER_PROCESS);
+      const wanted = chunk.map((i) => assigned[i]!);
+      const pick: FramePick = { kind: 'keyframes-at', timesSec: wanted.map((ms) => ms / 1000) };
+      let cursor = 0;
+      for await (const raw of adapter.readRawFrames(rawRequest(context, pick, 0, { maxFrames: chunk.length }))) {
+        const timestampMs = raw.timeSec === null ? null : raw.timeSec * 1000 - media.startTimeMs;
+        // The frame is the next wanted key frame (or a later one, when one could not be decoded).
+        while (cursor < chunk.length && timestampMs !== null && wanted[cursor]! < timestampMs - 1) cursor++;
+        if (cursor >= chunk.length) break;
+        const sample = chunk[cursor++]!;
+        served.add(sample);
+        const frame = makeFrame(context, raw.data, raw.timeSec === null ? wanted[cursor - 1]! : raw.timeSec * 1000, timesMs[sample]!);
+        yield { sample, frame: { ...frame, keyframe: true } };
+      }
+      for (const sample of chunk) {
+        if (served.has(sample)) continue;
+        options.onWarning?.({ code: 'MISSING_SAMPLE', requestedTimestampMs: timesMs[sample]!, message: `${filePath}: the key frame for ${timesMs[sample]!} ms could not be decoded` });
+      }
+    }
+  }
+  async function* exactStream(): AsyncGenerator<{ sample: number; frame: VideoFrame }, void, undefined> {
+    if (exactIdx.length === 0) return;
+    const exactTimes = exactIdx.map((i) => timesMs[i]!);
+    for await (const frame of readSparse(context, exactTimes)) {
+      const at = exactTimes.findIndex((t) => Math.abs(t - frame.requestedTimestampMs) < 0.001);
+      yield { sample: exactIdx[at < 0 ? 0 : at]!, frame };
+    }
+  }
+
+  const a = keyStream();
+  const b = exactStream();
+  let headA = await a.next();
+  let headB = await b.next();
+  let index = 0;
+  try {
+    while (headA.done !== true || headB.done !== true) {
+      const takeA = headB.done === true || (headA.done !== true && headA.value.sample < headB.value.sample);
+      const item = takeA ? (headA as IteratorYieldResult<{ sample: number; frame: VideoFrame }>).value : (headB as IteratorYieldResult<{ sample: number; frame: VideoFrame }>).value;
+      yield { ...item.frame, index: index++ };
+      if (takeA) headA = await a.next();
+      else headB = await b.next();
+    }
+  } finally {
+    await a.return(undefined);
+    await b.return(undefined);
+  }
+}
+
+/** Key frames one process selects at most (bounds the select expression). */
+const KEYFRAMES_PER_PROCESS = 200;
 
 /** keyframes mode: one process decoding key frames only; timestamps are their real pts. */
 async function* readKeyframes(context: ReadContext): AsyncGenerator<VideoFrame, void, undefined> {

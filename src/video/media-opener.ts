@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { FfmpegAdapter } from './ffmpeg-adapter.js';
-import { readFrames, type VideoFrame } from './frame-reader.js';
+import { readFrames, type DecodeMode, type VideoFrame } from './frame-reader.js';
 import { prefetch } from './prefetch.js';
 import type { MediaInfo } from './media-info.js';
 import { probeMedia } from './probe.js';
@@ -13,6 +13,8 @@ export interface FrameRequest {
   endMs?: number | undefined;
   maxFrames?: number | undefined;
   maxSidePx?: number | undefined;
+  /** count / every sampling: exact frames, or nearest key frames where each sample has its own (readFrames). */
+  decode?: DecodeMode | undefined;
 }
 
 export interface ProbedMedia {

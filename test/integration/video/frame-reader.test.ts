@@ -206,6 +206,38 @@ describe('readFrames: count / every (sparse seeking)', () => {
   });
 });
 
+describe('readFrames: decode nearest-keyframe', () => {
+  it('serves samples with their own nearby key frame from key frames alone, the others with exact frames', async () => {
+    // counter.mp4: 2 s at 25 fps, a key frame every 10 frames (0, 0.4, 0.8, 1.2, 1.6 s).
+    let plan: unknown;
+    const frames = await collect(file('counter.mp4'), { sampling: { mode: 'count', frames: 4 }, decode: 'nearest-keyframe', onDecodePlan: (p) => (plan = p) });
+    // Samples at 250, 750, 1250, 1750 ms: each has a key frame within half the gap to its neighbours.
+    expect(frames.map((f) => f.requestedTimestampMs)).toEqual([250, 750, 1250, 1750]);
+    expect(frames.map((f) => f.timestampMs)).toEqual([400, 800, 1200, 1600]);
+    expect(frames.map((f) => frameNumberOf(f.data))).toEqual([10, 20, 30, 40]);
+    expect(frames.every((f) => f.keyframe === true)).toBe(true);
+    expect(frames.map((f) => f.index)).toEqual([0, 1, 2, 3]);
+    expect(plan).toEqual({ keyframeSamples: 4, exactSamples: 0 });
+
+    // 8 samples (125, 375, ... ms) share 5 key frames: those with a key frame of their own within half
+    // the gap take it, the rest get their exact frames; every sample still gets its own frame, in order.
+    const mixed = await collect(file('counter.mp4'), { sampling: { mode: 'count', frames: 8 }, decode: 'nearest-keyframe', onDecodePlan: (p) => (plan = p) });
+    const exact = await collect(file('counter.mp4'), { sampling: { mode: 'count', frames: 8 } });
+    expect(mixed.map((f) => f.requestedTimestampMs)).toEqual(exact.map((f) => f.requestedTimestampMs));
+    const numbers = mixed.map((f) => frameNumberOf(f.data));
+    expect(new Set(numbers).size).toBe(8);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    for (const [i, f] of mixed.entries()) {
+      if (f.keyframe === true) expect(numbers[i]! % 10).toBe(0);
+      else expect(numbers[i]).toBe(frameNumberOf(exact[i]!.data));
+    }
+    const p = plan as { keyframeSamples: number; exactSamples: number };
+    expect(p.keyframeSamples).toBeGreaterThan(0);
+    expect(p.exactSamples).toBeGreaterThan(0);
+    expect(p.keyframeSamples + p.exactSamples).toBe(8);
+  });
+});
+
 describe('readFrames: fps and keyframes', () => {
   it('fps: one process, constant-rate timestamps', async () => {
     const frames = await collect(file('counter.mp4'), { sampling: { mode: 'fps', fps: 5 } });
