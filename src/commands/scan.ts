@@ -165,7 +165,7 @@ ${BaseCommand.exitCodesHelp}`;
 
       const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
       if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {
-        throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd or auto`);
+        throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd`);
       }
       const detector = await FaceDetector.load({ detector: detectorKind });
       if (!model.trained) say('warning: untrained model: scores and verdicts below mean nothing');

@@ -250,8 +250,9 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
         maxFaces: settings.maxFaces,
         // A landmark-defined crop needs the 68 points; a box crop needs only the box (landmark net skipped).
         landmarks: ctx.model.manifest.crop.name === 'landmarks-square',
-        // A small frame with no face may be a tight face crop: search it again with a margin.
-        tightCropRetry: true,
+        // A small still with no face may be a tight face crop (a profile photo, an exported crop): search
+        // it again inside a black margin. Not video frames: there the margin finds faces in texture.
+        tightCropRetry: media.isStillImage,
       });
       timings.detectMs += performance.now() - d;
       const c = performance.now();

@@ -66,8 +66,12 @@ describe('ldf scan', () => {
     expect(one.sha256).toMatch(/^[0-9a-f]{64}$/);
     const times = one.tracks[0]!.faces.map((f) => f.timestampMs);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(times[0]).toBeGreaterThan(0);
+    // decode auto: the first sample (at 1/12 of the clip) takes the key frame at 0 ms, its real timestamp;
+    // the clip has no other key frame, so the other five are exact frames.
+    expect(times[0]).toBeGreaterThanOrEqual(0);
     expect(times.at(-1)).toBeLessThan(2000);
+    expect(one.decode).toEqual({ mode: 'auto', keyframeFrames: 1, exactFrames: 5 });
+    expect(new Set(times).size).toBe(times.length);
 
     const several = byName['several-faces.mp4']!;
     expect(several.tracks.filter((t) => t.counted)).toHaveLength(3);

@@ -103,8 +103,10 @@ describe('train end to end: dataset prepare -> train (SBI) -> eval -> scan', () 
     const mean = (xs: StepRecord[]): number => xs.reduce((a, s) => a + s.loss, 0) / xs.length;
     const first = mean(steps.slice(0, WINDOW));
     const last = mean(steps.slice(-WINDOW));
-    // Seeded: 0.66 -> 0.42 here; seeds 1, 2 and 3 give 0.67-0.71 -> 0.34-0.48, so the margin is wide.
-    expect(last, `mean loss of the first ${WINDOW} steps ${first}, of the last ${WINDOW} ${last}`).toBeLessThan(0.85 * first);
+    // Seeded. With the box crop this went 0.66 -> 0.42; with the landmark crop (the default since) 0.693 ->
+    // 0.594 in 30 steps (0.605 in 40). A network that learns nothing stays at ln 2 = 0.693 give or take
+    // about 0.02 over 10 steps, so 8 % below the start still tells learning from noise.
+    expect(last, `mean loss of the first ${WINDOW} steps ${first}, of the last ${WINDOW} ${last}`).toBeLessThan(0.92 * first);
 
     expect(validations.map((v) => v.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i));
     for (const v of validations) {
