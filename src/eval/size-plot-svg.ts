@@ -94,7 +94,7 @@ export function renderSizePlotSvg(items: readonly EvalItem[], options: SizePlotO
     `<rect x="${M.left + pw + 10}" y="${M.top + 10 + 18 * i}" width="10" height="10" fill="${colour}"/><text x="${M.left + pw + 26}" y="${M.top + 19 + 18 * i}">${escapeXml(text)}</text>`;
   out.push(legend(0, REAL, `real faces (${points.real.length})`));
   out.push(legend(1, FAKE, `forged faces (${points.fake.length})`));
-  out.push(`<text x="${M.left + pw + 10}" y="${M.top + 64}" fill="#555">lines: mean per size bin</text>`);
+  out.push(`<text x="${M.left + pw + 10}" y="${M.top + 64}" fill="#555">lines: bin means</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
