@@ -18,31 +18,31 @@ const thresholds = values.thresholds === undefined ? null : (() => {
 })();
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
 
-const rows: string[][] = [];
-let header: string[] = [];
+const rows: Map<string, string>[] = [];
+const sets = new Set<string>();
 const detail: string[] = [];
 for (const spec of positionals) {
   const [name, dir] = spec.includes('=') ? (spec.split('=') as [string, string]) : [path.basename(spec), spec];
   const files = (await readdir(dir)).filter((f) => /^eval-.*\.json$/.test(f)).sort();
-  const cells: string[] = [name];
-  header = ['candidate'];
+  const cells = new Map<string, string>([['candidate', name]]);
   for (const f of files) {
     const report = JSON.parse(await readFile(path.join(dir, f), 'utf8')) as EvalReport;
     const set = f.replace(/^eval-|\.json$/g, '');
-    header.push(set);
+    sets.add(set);
     const t = thresholds ?? report.options.thresholds;
     const groups = groupMetrics(report.items, t);
     const top = groups.find((g) => !g.group.includes('/'));
     const scored = report.video;
     const noFace = report.data.unscored.real + report.data.unscored.fake;
-    cells.push(`${fmt(scored?.auc)} (${scored?.negatives ?? 0}r/${scored?.positives ?? 0}f${noFace > 0 ? `, ${noFace} unscored` : ''}; FA ${top?.falseAccusationRate === null || top === undefined ? 'n/a' : `${(100 * top.falseAccusationRate!).toFixed(0)}%`})`);
+    cells.set(set, `${fmt(scored?.auc)} (${scored?.negatives ?? 0}r/${scored?.positives ?? 0}f${noFace > 0 ? `, ${noFace} unscored` : ''}; FA ${top?.falseAccusationRate === null || top === undefined ? 'n/a' : `${(100 * top.falseAccusationRate!).toFixed(0)}%`})`);
     const subs = groups.filter((g) => g.group.includes('/'));
     if (subs.length > 0) detail.push(`${name} ${set}: ${subs.map((g) => `${g.group.split('/').slice(1).join('/')} ${g.fake > 0 ? `AUC ${fmt(g.auc)}` : ''}${g.real > 0 ? ` FA ${g.realCalledFake}/${g.real}` : ''}`.trim()).join('; ')}`);
   }
   rows.push(cells);
 }
+const header = ['candidate', ...[...sets].sort()];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+for (const r of rows) console.log(`| ${header.map((h) => r.get(h) ?? '-').join(' | ')} |`);
 console.log('');
 for (const d of detail) console.log(`- ${d}`);
