@@ -44,20 +44,42 @@ describe('the shipped default model', () => {
     }
   });
 
-  it('scans a fixture without --model: a verdict from the trained model with a score in [0, 1]', async () => {
-    const result = await runCli(['scan', 'fixtures/one-face.mp4', '--format', 'json', '--frames', '8']);
-    expect(result.stderr).not.toMatch(/error/i);
-    expect([0, 1]).toContain(result.code);
-    const report = JSON.parse(result.stdout) as {
-      model: { id: string };
-      files: { status: string; verdict: string; scoreFake: number | null }[];
+  it('scans a fixture without --model: too small for the model at its measured cut-off, a score in [0, 1] without it', async () => {
+    const manifest = JSON.parse(await readFile(path.join(await defaultModelDir(MODELS_DIR), 'manifest.json'), 'utf8')) as {
+      judging?: { minFacePx: number };
     };
-    expectValidAgainst('scan-report.schema.json', report);
-    expect(report.model.id).toBe(path.basename(await defaultModelDir(MODELS_DIR)));
-    const [file] = report.files;
-    expect(file!.status).toBe('ok');
-    expect(['real', 'uncertain', 'fake']).toContain(file!.verdict);
-    expect(file!.scoreFake).toBeGreaterThanOrEqual(0);
-    expect(file!.scoreFake).toBeLessThanOrEqual(1);
-  }, 120_000);
+    type Report = {
+      model: { id: string };
+      options: { minJudgedFacePx?: number };
+      files: { status: string; verdict: string; scoreFake: number | null; facesTooSmall?: number; tracks: { faces: { faceSizePx?: number }[] }[] }[];
+    };
+    const scan = async (extra: string[]): Promise<Report> => {
+      const result = await runCli(['scan', 'fixtures/one-face.mp4', '--format', 'json', '--frames', '8', ...extra]);
+      expect(result.stderr).not.toMatch(/error/i);
+      expect([0, 1]).toContain(result.code);
+      const report = JSON.parse(result.stdout) as Report;
+      expectValidAgainst('scan-report.schema.json', report);
+      expect(report.model.id).toBe(path.basename(await defaultModelDir(MODELS_DIR)));
+      expect(report.files[0]!.status).toBe('ok');
+      return report;
+    };
+    // Judged: the trained model's score and verdict.
+    const judged = (await scan(['--min-judged-face', '0'])).files[0]!;
+    expect(['real', 'uncertain', 'fake']).toContain(judged.verdict);
+    expect(judged.scoreFake).toBeGreaterThanOrEqual(0);
+    expect(judged.scoreFake).toBeLessThanOrEqual(1);
+    const sizes = judged.tracks.flatMap((t) => t.faces.map((f) => f.faceSizePx!));
+    // At the defaults: the model's cut-off decides; faces below it never make a verdict or a score.
+    const cutoff = manifest.judging?.minFacePx ?? 0;
+    const report = await scan([]);
+    expect(report.options.minJudgedFacePx ?? 0).toBe(cutoff);
+    const file = report.files[0]!;
+    if (sizes.every((px) => px < cutoff)) {
+      expect(file.verdict).toBe('too-small');
+      expect(file.scoreFake).toBeNull();
+      expect(file.facesTooSmall).toBe(sizes.length);
+    } else {
+      expect(['real', 'uncertain', 'fake']).toContain(file.verdict);
+    }
+  }, 180_000);
 });
