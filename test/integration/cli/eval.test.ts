@@ -41,7 +41,8 @@ describe('ldf eval', () => {
 
   it('evaluates a real/ fake/ folder: JSON valid, counts, no-face and failed files listed, ROC SVG written', async () => {
     const roc = path.join(dir, 'x.svg');
-    const r = await runCli(['eval', '--model', model, '--allow-untrained', '--json', '--frames', '4', '--roc', roc, data]);
+    const sizePlot = path.join(dir, 'size.svg');
+    const r = await runCli(['eval', '--model', model, '--allow-untrained', '--json', '--frames', '4', '--roc', roc, '--size-plot', sizePlot, data]);
     expect(r.code, r.stderr).toBe(2); // corrupt.mp4 could not be read
     const report = JSON.parse(r.stdout) as EvalReport;
     expectValidAgainst('eval-report.schema.json', report);
@@ -78,6 +79,18 @@ describe('ldf eval', () => {
     expect(svg).toContain('frame (21)');
     expect(svg).toContain('video (4)');
     expect(r.stderr).toContain('corrupt.mp4');
+
+    // How it fails: one group per data set (the folder argument), a face size per face score, the plot.
+    const set = path.basename(data);
+    expect(report.options.groupBy).toBe('folder');
+    expect(report.groups).toEqual([expect.objectContaining({ group: set, set, real: 2, fake: 2, unscored: 1, failed: 1 })]);
+    for (const item of report.items) {
+      expect(item.group).toBe(set);
+      expect(item.faceHeightsPx).toHaveLength(item.frames.length);
+    }
+    const sizeSvg = await readFile(sizePlot, 'utf8');
+    expect(sizeSvg).toMatch(/^<svg /);
+    expect(sizeSvg.match(/<circle/g)).toHaveLength(21);
   });
 
   it('a CSV list, the default table, and exit 3 when nothing is scored', async () => {
