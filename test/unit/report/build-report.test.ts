@@ -20,7 +20,7 @@ describe('buildScanReport (version 2)', () => {
     expectValidAgainst('scan-report.schema.json', r);
     expect(r.summary).toEqual({
       files: 4,
-      byVerdict: { real: 1, uncertain: 0, fake: 1, 'no-face': 0, error: 2 },
+      byVerdict: { real: 1, uncertain: 0, fake: 1, 'no-face': 0, 'too-small': 0, error: 2 },
       flagged: 1,
       errors: 2, // a warning is not an error
       byErrorCode: { SYMLINK_LOOP: 1, UNREADABLE_MEDIA: 2 },
