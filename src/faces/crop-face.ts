@@ -73,26 +73,36 @@ export function cropNeedsLandmarks(convention: Pick<CropConvention, 'name'>): bo
   return convention.name === 'landmarks-square';
 }
 
-/** Axis-aligned bounding box of the 68 landmarks, frame pixels. @throws FacesError INVALID_LANDMARKS */
-export function landmarkBounds(landmarks: CropTarget['landmarks']): FaceBox {
-  if (landmarks.length !== CROP_LANDMARK_COUNT) {
-    throw new FacesError('INVALID_LANDMARKS', `a landmarks-square crop needs ${CROP_LANDMARK_COUNT} landmarks, got ${landmarks.length}`);
-  }
+/**
+ * Axis-aligned bounding box of any points (no checks; an empty list gives NaN-free zeros). The one place
+ * ldf takes the extent of a face's landmarks: crops, face sizes, the SSD-like box and degradations.
+ */
+export function pointsBounds(points: CropTarget['landmarks']): FaceBox {
+  if (points.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
-  for (const p of landmarks) {
-    const x = p[0];
-    const y = p[1];
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new FacesError('INVALID_LANDMARKS', 'landmark coordinates must be finite');
+  for (const [x, y] of points) {
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
     if (y > y1) y1 = y;
   }
-  if (!(x1 > x0 && y1 > y0)) throw new FacesError('INVALID_LANDMARKS', 'the landmarks span no area');
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Axis-aligned bounding box of the 68 landmarks, frame pixels. @throws FacesError INVALID_LANDMARKS */
+export function landmarkBounds(landmarks: CropTarget['landmarks']): FaceBox {
+  if (landmarks.length !== CROP_LANDMARK_COUNT) {
+    throw new FacesError('INVALID_LANDMARKS', `a landmarks-square crop needs ${CROP_LANDMARK_COUNT} landmarks, got ${landmarks.length}`);
+  }
+  if (!landmarks.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))) {
+    throw new FacesError('INVALID_LANDMARKS', 'landmark coordinates must be finite');
+  }
+  const bounds = pointsBounds(landmarks);
+  if (!(bounds.width > 0 && bounds.height > 0)) throw new FacesError('INVALID_LANDMARKS', 'the landmarks span no area');
+  return bounds;
 }
 
 /**

@@ -32,6 +32,7 @@
  *
  * Every tensor is freed before detect() returns (the integration test checks tf.memory().numTensors).
  */
+import { pointsBounds } from './crop-face.js';
 import { faceApiModelDir, faceApiPackageVersion, assertBackendSelected } from './face-api-runtime.js';
 import { loadFaceApiNets } from './face-api-nets.js';
 import { loadFusedNets, type FaceNets, type FaceNetsImplementation } from './face-nets.js';
@@ -350,13 +351,10 @@ function ssdLikeFromTinyBox(box: FaceBox): FaceBox {
 }
 
 function ssdLikeFromLandmarks(points: readonly LandmarkPoint[]): FaceBox {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const [x, y] of points) {
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-  }
-  const L = Math.max(x1 - x0, y1 - y0);
-  const cx = (x0 + x1) / 2;
-  const cy = (y0 + y1) / 2 + SSD_BOX_FROM_LANDMARKS.dy * L;
+  const b = pointsBounds(points);
+  const L = Math.max(b.width, b.height);
+  const cx = b.x + b.width / 2;
+  const cy = b.y + b.height / 2 + SSD_BOX_FROM_LANDMARKS.dy * L;
   const w = SSD_BOX_FROM_LANDMARKS.width * L;
   const h = SSD_BOX_FROM_LANDMARKS.height * L;
   return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };

@@ -54,3 +54,14 @@ export function assertFaceBox(box: FaceBox): void {
     );
   }
 }
+
+/** Intersection over union of two boxes (0 when they do not overlap or have no area). */
+export function boxIou(a: FaceBox, b: FaceBox): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width);
+  const y2 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}

@@ -12,17 +12,8 @@ import { loadFaceApi, loadFaceApiWeights } from './face-api-runtime.js';
 import { FacesError } from './faces-error.js';
 import { rgbTensor } from './face-nets.js';
 import { resampleRegion } from './resample-region.js';
-import type { RgbFrame } from './rgb-frame.js';
+import { boxIou, type RgbFrame } from './rgb-frame.js';
 
-function iou(a: LocatedFace['box'], b: LocatedFace['box']): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width);
-  const y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 export const TINY_WEIGHTS = 'tiny_face_detector_model';
 
@@ -102,7 +93,7 @@ export async function loadTinyFaceDetector(modelDir: string, inputSizes: readonl
       all.sort((a, b) => b.score - a.score);
       const kept: LocatedFace[] = [];
       for (const face of all) {
-        if (kept.some((k) => iou(k.box, face.box) > MERGE_IOU)) continue;
+        if (kept.some((k) => boxIou(k.box, face.box) > MERGE_IOU)) continue;
         kept.push(face);
         if (kept.length >= maxResults) break;
       }

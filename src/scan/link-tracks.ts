@@ -1,3 +1,4 @@
+import { boxIou } from '../faces/rgb-frame.js';
 /** A face box in frame pixels. */
 export interface Box {
   x: number;
@@ -19,15 +20,8 @@ export interface LinkOptions {
   minSimilarity?: number;
 }
 
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
+/** Intersection over union of two face boxes (src/faces/rgb-frame.ts boxIou). */
+export const iou: (a: Box, b: Box) => number = boxIou;
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;

@@ -1,3 +1,4 @@
+import { pointsBounds } from '../faces/crop-face.js';
 import type { LdfnetModel } from '../model/ldfnet-model.js';
 import type { FaceResult, FileResult, MediaSummary, StageTimings, TrackResult } from '../report/scan-report.js';
 import { verdictFor, type VerdictThresholds } from '../report/verdicts.js';
@@ -141,11 +142,8 @@ interface PendingFace {
  */
 export function faceSizeOf(face: Pick<FoundFace, 'box' | 'landmarks'>, cropName: string): number {
   if (cropName === 'landmarks-square' && face.landmarks.length > 0) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const [x, y] of face.landmarks) {
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-    }
-    return Math.max(x1 - x0, y1 - y0);
+    const b = pointsBounds(face.landmarks);
+    return Math.max(b.width, b.height);
   }
   return Math.max(face.box.width, face.box.height);
 }

@@ -4,7 +4,10 @@
  * random draw comes from sampleRng(seed, sampleIndex), so a sample is the same image on every run and
  * after a resume.
  */
+import { pointsBounds } from '../faces/crop-face.js';
 import { resampleRegion } from '../faces/resample-region.js';
+
+const longSide = (b: { width: number; height: number }): number => Math.max(b.width, b.height);
 import { applyGeometric, DEFAULT_AUGMENT, drawGeometricAugment, jpegRecompress, type AugmentOptions } from './augment.js';
 import { readCrop, type DatasetItem } from './dataset/index.js';
 import { applyDegradation, drawDegradation, type DegradeOptions } from './degrade.js';
@@ -94,7 +97,7 @@ export async function sampleImages(
   }
   if (options.degrade != null) {
     // One draw for the pair: both images lose the same resolution, take the same noise, the same JPEG.
-    const d = drawDegradation(rng, options.degrade, options.size, faceLongSide(points));
+    const d = drawDegradation(rng, options.degrade, options.size, longSide(pointsBounds(points)));
     for (const image of images) image.rgb = await applyDegradation(image.rgb, options.size, d);
   } else if (options.augment !== null) {
     const augment = options.augment;
@@ -110,14 +113,6 @@ export async function sampleImages(
 
 export { DEFAULT_AUGMENT };
 
-/** The longer side of the landmarks' bounding box, px. */
-function faceLongSide(points: readonly (readonly [number, number])[]): number {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const [x, y] of points) {
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-  }
-  return points.length === 0 ? 0 : Math.max(x1 - x0, y1 - y0);
-}
 
 /** Packs images into one float32 NHWC buffer of 0..255 values. */
 export function packImages(images: readonly LabelledImage[], size: number): { pixels: Float32Array; labels: number[] } {

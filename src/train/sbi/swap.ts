@@ -10,10 +10,11 @@
  * jitter of SBI is replaced by the colour match; the real of the pair is always the crop itself.
  */
 import { SbiError } from './errors.js';
-import { clampByte, fullRect, isEmptyRect, warpColourRgb, type Affine2D } from './image-ops.js';
+import { fullRect, isEmptyRect, warpColourRgb, type Affine2D } from './image-ops.js';
 import type { Rng } from './rng.js';
 import {
   applyQuality,
+  blendThroughMask,
   checkLandmarks,
   cropSide,
   drawSbiParams,
@@ -84,8 +85,7 @@ export function synthesizeSwap(crop: Uint8Array, landmarks: readonly Point[], do
   const { mask, box, erodeDilate } = renderSbiMask(size, landmarks, params);
   const used = erodeDilate === params.erodeDilate ? params : { ...params, erodeDilate };
   const real = crop.slice();
-  const fake = real.slice();
-  if (isEmptyRect(box)) return { size, real, fake, mask, maskBox: box, params: used };
+  if (isEmptyRect(box)) return { size, real, fake: real.slice(), mask, maskBox: box, params: used };
 
   // Output pixel -> (SBI placement jitter undone) target coordinates -> donor coordinates.
   const toDonor = compose(fitSimilarity(landmarks, donor.landmarks), inverseAffineOf(params));
@@ -124,17 +124,6 @@ export function synthesizeSwap(crop: Uint8Array, landmarks: readonly Point[], do
       offset[c] = mt - g * ms;
     }
   }
-  for (let y = box.y0; y < box.y1; y++) {
-    for (let x = box.x0; x < box.x1; x++) {
-      const m = mask[y * size + x]!;
-      if (m === 0) continue;
-      const o = (y * size + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const s = gain[c]! * source[o + c]! + offset[c]!;
-        const t = real[o + c]!;
-        fake[o + c] = clampByte(t + m * (s - t));
-      }
-    }
-  }
-  return { size, real, fake, mask, maskBox: box, params: used };
+  const blended = blendThroughMask(real, source, mask, box, size, gain, offset);
+  return { size, real, fake: blended, mask, maskBox: box, params: used };
 }

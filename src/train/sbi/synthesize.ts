@@ -472,6 +472,23 @@ export function renderSbi(crop: Uint8Array, landmarks: readonly Point[], params:
     }
   }
 
+  const fake = blendThroughMask(real, source, mask, box, size);
+  return { size, real, fake, mask, maskBox: box, params: used };
+}
+
+/**
+ * real * (1 - mask) + source * mask inside `box` (a copy of `real` elsewhere), each source channel c first
+ * mapped to gain[c] * value + offset[c] (default: unchanged). Rounded and clamped to bytes.
+ */
+export function blendThroughMask(
+  real: Uint8Array,
+  source: Uint8Array,
+  mask: Float32Array,
+  box: Rect,
+  size: number,
+  gain: readonly number[] = [1, 1, 1],
+  offset: readonly number[] = [0, 0, 0],
+): Uint8Array {
   const fake = real.slice();
   for (let y = box.y0; y < box.y1; y++) {
     for (let x = box.x0; x < box.x1; x++) {
@@ -480,11 +497,11 @@ export function renderSbi(crop: Uint8Array, landmarks: readonly Point[], params:
       const o = (y * size + x) * 3;
       for (let c = 0; c < 3; c++) {
         const t = real[o + c]!;
-        fake[o + c] = clampByte(t + m * (source[o + c]! - t));
+        fake[o + c] = clampByte(t + m * (gain[c]! * source[o + c]! + offset[c]! - t));
       }
     }
   }
-  return { size, real, fake, mask, maskBox: box, params: used };
+  return fake;
 }
 
 /** How far (px) the quality filter reads around an output pixel. */
