@@ -24,6 +24,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { untrainedManifestFields } from '../model/init-model.js';
 import { DEFAULT_LDFNET_CONFIG, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
 import { LdfnetModel } from '../model/ldfnet-model.js';
+import { resizeAxisMixing } from '../model/resize-axis-mixing.js';
 import { initLdfnetParams, isTrainable, mulberry32 } from '../model/ldfnet-params.js';
 import { ldfnetForward, normalizeInput } from '../model/ldfnet.js';
 import { LayerContext } from '../model/layers/layer-context.js';
@@ -500,9 +501,11 @@ interface InitialWeights {
 
 /** A trained model folder's weights as a run's starting point (initFrom). */
 async function loadInitialWeights(dir: string, config: LdfnetConfig): Promise<InitialWeights> {
-  const { manifest, params } = await loadModelFolder(dir).catch((cause: unknown) => {
+  const loaded = await loadModelFolder(dir).catch((cause: unknown) => {
     throw new TrainError('BAD_OPTIONS', `cannot start from ${dir}: ${(cause as Error).message}`, { cause });
   });
+  const { manifest } = loaded;
+  let params = loaded.params;
   const dispose = (): void => {
     for (const t of params.values()) t.dispose();
   };
@@ -511,8 +514,23 @@ async function loadInitialWeights(dir: string, config: LdfnetConfig): Promise<In
     throw new TrainError('BAD_OPTIONS', `cannot start from ${dir}: ${why}`);
   };
   if (!manifest.trained) fail('its weights are untrained');
-  if (JSON.stringify(manifest.architecture) !== JSON.stringify(config)) fail('its architecture is not the run\'s');
+  // Apart from the TraceBlocks' axis mixes (resized below), the network is convolutional up to a global
+  // pooling: a run may start from weights trained at another input side (train small, then fine-tune).
+  const sameNetwork = (c: LdfnetConfig): string => JSON.stringify({ ...c, inputSize: 0 });
+  if (sameNetwork(manifest.architecture) !== sameNetwork(config)) fail('its architecture is not the run\'s');
   const expected = initLdfnetParams(config, 0);
+  if (manifest.architecture.inputSize !== config.inputSize) {
+    const shapes = new Map([...expected].map(([n, t]) => [n, t.shape] as const));
+    let resized: Map<string, tf.Tensor>;
+    try {
+      resized = resizeAxisMixing(params, shapes);
+    } catch (cause) {
+      for (const t of expected.values()) t.dispose();
+      return fail(`its input side ${manifest.architecture.inputSize} does not map to ${config.inputSize}: ${(cause as Error).message}`);
+    }
+    for (const [n, t] of params) if (resized.get(n) !== t) t.dispose();
+    params = resized;
+  }
   const mismatch = [...expected.keys()].filter((n) => !params.has(n) || params.get(n)!.shape.join('x') !== expected.get(n)!.shape.join('x'));
   const stray = [...params.keys()].filter((n) => !expected.has(n));
   for (const t of expected.values()) t.dispose();

@@ -368,6 +368,33 @@ describe('trainLdfnet', () => {
     expect((await readManifest(straight)).training).toMatchObject({ recipe: { initFrom: null } });
   }, 120_000);
 
+  it('starts from a model trained at another input side: the axis mixes resized, every other weight as it was', async () => {
+    const half = path.join(root, 'half-side');
+    const config = { ...options('').config, inputSize: SIZE / 2 };
+    await trainLdfnet(options(half, { maxSteps: 1, learningRate: 1e-9, initFrom: straight, config }));
+    const start = await weightBytes(straight);
+    const after = await weightBytes(path.join(half, CHECKPOINT_DIR));
+    const mixes = [...start.keys()].filter((n) => /\.mlp\.[hw]\.[wb]$/.test(n));
+    expect(mixes.length).toBeGreaterThan(0);
+    for (const [name, bytes] of start) {
+      const moved = after.get(name)!;
+      if (mixes.includes(name)) {
+        // An n x n mix becomes (n/2) x (n/2), a bias of n values n/2: a quarter or half of the bytes.
+        expect(moved.byteLength).toBe(name.endsWith('.w') ? bytes.byteLength / 4 : bytes.byteLength / 2);
+      } else if (isTrainable(name)) {
+        const a = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        const b = new Float32Array(moved.buffer.slice(moved.byteOffset, moved.byteOffset + moved.byteLength));
+        expect(b.length).toBe(a.length);
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-6);
+      }
+    }
+    expect((await readManifest(path.join(half, CHECKPOINT_DIR))).architecture.inputSize).toBe(SIZE / 2);
+    // A side that is no whole multiple of the old one cannot be mapped.
+    await expect(
+      trainLdfnet(options(path.join(root, 'odd-side'), { maxSteps: 1, initFrom: straight, config: { ...config, inputSize: SIZE - 8 } })),
+    ).rejects.toMatchObject({ code: 'BAD_OPTIONS', message: expect.stringContaining('input side') });
+  }, 60_000);
+
   it('with keepEpochs, also writes every epoch as a trained model folder', async () => {
     const kept = path.join(root, 'kept');
     await trainLdfnet(options(kept, { maxSteps: 7, keepEpochs: true })); // epochs 0 and 1 end, epoch 2 begins
