@@ -19,7 +19,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type EvalItem, evaluateScores, scoresFromItems } from '../src/train/metrics/eval-report.js';
+import { type EvalItem, evaluateScores, scoresFromItems } from '../src/eval/eval-report.js';
 
 interface EvalReport {
   model: { id: string; weightsSha256: string[] };

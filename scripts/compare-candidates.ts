@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { aucStandardError } from '../src/train/metrics/auc-uncertainty.js';
+import { aucStandardError } from '../src/metrics/auc-uncertainty.js';
 
 interface Block {
   count: number;

@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { groupMetrics } from '../src/eval/eval-breakdown.js';
-import type { EvalReport } from '../src/train/metrics/index.js';
+import type { EvalReport } from '../src/eval/eval-report.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { thresholds: { type: 'string' } } });
 const thresholds = values.thresholds === undefined ? null : (() => {

@@ -1,4 +1,4 @@
-import type { EvalReport } from '../train/metrics/index.js';
+import type { EvalReport } from '../eval/eval-report.js';
 import type { ScanReport } from '../report/scan-report.js';
 import { reachesFailOn, type FailOn, type Verdict } from '../report/verdicts.js';
 import { EXIT } from './exit-codes.js';

@@ -21,7 +21,7 @@ import { LdfnetModel } from '../model/ldfnet-model.js';
 import { defaultModelDir } from '../model/model-registry.js';
 import { GlobError } from '../scan/glob-match.js';
 import { scanBatch } from '../scan/scan-batch.js';
-import { renderRocSvg, type RocSvgCurve } from '../train/metrics/index.js';
+import { renderRocSvg, type RocSvgCurve } from '../eval/roc-svg.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { DecodePool } from '../video/decode-pool.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';

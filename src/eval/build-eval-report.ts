@@ -5,7 +5,7 @@
  */
 import type { FileResult } from '../report/scan-report.js';
 import { faceSizeTable, groupMetrics } from './eval-breakdown.js';
-import type { RocCurve } from '../train/metrics/roc.js';
+import type { RocCurve } from '../metrics/roc.js';
 import {
   EVAL_REPORT_VERSION,
   evaluateScores,
@@ -16,7 +16,7 @@ import {
   type EvalReport,
   type LabelName,
   type MetricBlock,
-} from '../train/metrics/index.js';
+} from './eval-report.js';
 
 export interface LabelledResult {
   label: LabelName;

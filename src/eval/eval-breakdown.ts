@@ -10,8 +10,8 @@
  * thresholds must keep low.
  */
 import path from 'node:path';
-import { aucFromRoc, rocCurve } from '../train/metrics/roc.js';
-import type { EvalItem, LabelName } from '../train/metrics/index.js';
+import { aucFromRoc, rocCurve } from '../metrics/roc.js';
+import type { EvalItem, LabelName } from './eval-report.js';
 import type { VerdictThresholds } from '../report/verdicts.js';
 
 /** How items are grouped: by folders only, or by folders and the file name's prefix before its first '-'. */

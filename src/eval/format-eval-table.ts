@@ -3,7 +3,7 @@
  * the metrics at frame and video level side by side, and each level's confusion matrix and calibration.
  */
 import type { Colorize } from '../report/format-table.js';
-import type { EvalReport, MetricBlock } from '../train/metrics/index.js';
+import type { EvalReport, MetricBlock } from './eval-report.js';
 
 const plain: Colorize = (_kind, text) => text;
 

@@ -5,7 +5,7 @@
  * instead of forgery shows it at a glance: real small faces high, forged large faces low.
  * No scripts, no external fonts or images.
  */
-import type { EvalItem } from '../train/metrics/index.js';
+import type { EvalItem } from './eval-report.js';
 import type { VerdictThresholds } from '../report/verdicts.js';
 import { faceSizeTable, FACE_SIZE_EDGES_PX } from './eval-breakdown.js';
 

@@ -31,7 +31,7 @@ import { LayerContext } from '../model/layers/layer-context.js';
 import { loadModelFolder, saveModelFolder } from '../model/model-folder.js';
 import type { CropConvention, ModelManifest } from '../model/manifest.js';
 import { openDataset, type DatasetItem, type OpenedDataset } from './dataset/index.js';
-import { evaluateScores, type MetricBlock } from './metrics/index.js';
+import { evaluateScores, type MetricBlock } from '../eval/eval-report.js';
 import { cropAt, DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, type Synthesis } from './training-batch.js';
 import type { AugmentOptions } from './augment.js';
 import type { DegradeOptions } from './degrade.js';

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvalReport } from '../../../src/train/metrics/index.js';
+import type { EvalReport } from '../../../src/eval/eval-report.js';
 import { ROOT, runCli } from '../../helpers/run-cli.js';
 import { expectValidAgainst } from '../../helpers/schema.js';
 

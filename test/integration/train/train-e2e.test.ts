@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../../src/report/scan-report.js';
 import { openDataset, readCrop } from '../../../src/train/dataset/index.js';
-import type { EvalReport } from '../../../src/train/metrics/index.js';
+import type { EvalReport } from '../../../src/eval/eval-report.js';
 import { sampleRng, synthesizeSbi } from '../../../src/train/sbi/index.js';
 import { FACE_API_SAMPLE_COUNT, faceApiSamplePath } from '../../helpers/faces-sample-photos.js';
 import { ROOT, runCli } from '../../helpers/run-cli.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { faceSizeTable, groupMetrics, groupOf } from '../../../src/eval/eval-breakdown.js';
 import { renderSizePlotSvg } from '../../../src/eval/size-plot-svg.js';
-import type { EvalItem } from '../../../src/train/metrics/index.js';
+import type { EvalItem } from '../../../src/eval/eval-report.js';
 
 const item = (group: string, label: 'real' | 'fake', score: number | null, faces: [number, number][] = [], status: EvalItem['status'] = 'scored'): EvalItem => ({
   path: `${group}/${label}/${Math.random()}.mp4`,

@@ -2,15 +2,15 @@
  * The JSON report of `ldf eval` (schemas/eval-report.schema.json) and the metric
  * block computed from (score, label) pairs at frame and at video level.
  */
-import type { FaceSizeBin, GroupBy, GroupMetrics } from '../../eval/eval-breakdown.js';
-import type { AggregateRule } from '../../scan/aggregate-scores.js';
-import type { SamplingOptions } from '../../report/scan-report.js';
-import type { VerdictThresholds } from '../../report/verdicts.js';
-import { calibrationTable, type CalibrationBin } from './calibration.js';
-import { MetricsError } from './errors.js';
-import { checkScored } from './inputs.js';
-import { aucFromRoc, eerFromRoc, rocCurve, tprAtFprFromRoc, type RocCurve } from './roc.js';
-import { accuracyFromMatrix, confusionMatrix, type ConfusionMatrix } from './threshold-metrics.js';
+import type { FaceSizeBin, GroupBy, GroupMetrics } from './eval-breakdown.js';
+import type { AggregateRule } from '../scan/aggregate-scores.js';
+import type { SamplingOptions } from '../report/scan-report.js';
+import type { VerdictThresholds } from '../report/verdicts.js';
+import { calibrationTable, type CalibrationBin } from '../metrics/calibration.js';
+import { MetricsError } from '../metrics/errors.js';
+import { checkScored } from '../metrics/inputs.js';
+import { aucFromRoc, eerFromRoc, rocCurve, tprAtFprFromRoc, type RocCurve } from '../metrics/roc.js';
+import { accuracyFromMatrix, confusionMatrix, type ConfusionMatrix } from '../metrics/threshold-metrics.js';
 
 /**
  * 2: data.paths/failed/skipped/problems, options.scan, item status and error, nullable frame/video blocks.
@@ -32,7 +32,7 @@ export interface MetricBlock {
   positives: number;
   /** Real items (label 0). */
   negatives: number;
-  /** Mann-Whitney AUC, ties counted 1/2 (src/train/metrics/roc.ts). */
+  /** Mann-Whitney AUC, ties counted 1/2 (src/metrics/roc.ts). */
   auc: number | null;
   /** Linearly interpolated EER and the threshold of the vertex closing the crossing segment. */
   eer: { rate: number; threshold: number } | null;

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { aucFromRoc, MetricsError, renderRocSvg, rocCurve } from '../../../src/train/metrics/index.js';
+import { renderRocSvg } from '../../../src/eval/roc-svg.js';
+import { aucFromRoc, MetricsError, rocCurve } from '../../../src/metrics/index.js';
 
 /**
  * Minimal XML well-formedness check: one root <svg>, every start tag closed in

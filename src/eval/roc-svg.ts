@@ -4,7 +4,7 @@
  * polyline per curve and a legend with each curve's AUC. No scripts, no external
  * fonts or images (generic `sans-serif` only), so it renders the same anywhere.
  */
-import { MetricsError } from './errors.js';
+import { MetricsError } from '../metrics/errors.js';
 
 export interface RocSvgCurve {
   label: string;

@@ -1,4 +1,7 @@
-/** Evaluation metrics for `ldf eval`: pure functions over (fake score, label) pairs, no TF. */
+/**
+ * Metrics over (fake score, label) pairs, used by `ldf eval` and by the trainer's validation: ROC, AUC,
+ * EER, TPR at FPR, confusion matrix, calibration. Pure functions, no TF.
+ */
 export { MetricsError, type MetricsErrorCode } from './errors.js';
 export { checkScored, requireBothClasses, type Label, type ScoredSet } from './inputs.js';
 export {
@@ -24,20 +27,3 @@ export {
 } from './threshold-metrics.js';
 export { aucStandardError } from './auc-uncertainty.js';
 export { binIndex, calibrationTable, type CalibrationBin, type CalibrationTable } from './calibration.js';
-export { renderRocSvg, ROC_SVG_COLORS, type RocSvgCurve, type RocSvgOptions } from './roc-svg.js';
-export {
-  EVAL_REPORT_VERSION,
-  evaluateScores,
-  labelName,
-  labelValue,
-  scoresFromItems,
-  type EvalItem,
-  type EvalItemStatus,
-  type EvalProblem,
-  type EvalOptions,
-  type EvalReport,
-  type EvaluatedScores,
-  type LabelName,
-  type MetricBlock,
-  type MetricBlockOptions,
-} from './eval-report.js';

@@ -13,7 +13,7 @@ import {
   rocCurve,
   tprAtFpr,
   type RocPoint,
-} from '../../../src/train/metrics/index.js';
+} from '../../../src/metrics/index.js';
 
 /** Scores of the real items and of the fake items -> (scores, labels) with label 0 = real, 1 = fake. */
 function data(real: number[], fake: number[]): [number[], (0 | 1)[]] {

@@ -1,6 +1,7 @@
 /**
- * Errors raised by the evaluation metrics. `code` is stable so callers (ldf eval)
- * can turn a degenerate data set into a clear message instead of a silent 0.5.
+ * Errors raised by the metrics (and by eval's report and ROC plot built on them). `code` is stable so
+ * callers (ldf eval, the trainer's validation) can turn a degenerate data set into a clear message
+ * instead of a silent 0.5.
  */
 export type MetricsErrorCode =
   /** No scores at all: no metric is defined. */

@@ -3,7 +3,7 @@
  * (src/report/verdicts.ts): score < real => real, score >= fake => fake, otherwise
  * uncertain. A single threshold t is the band {real: t, fake: t} (score >= t => fake).
  */
-import { checkThresholds, verdictFor, type VerdictThresholds } from '../../report/verdicts.js';
+import { checkThresholds, verdictFor, type VerdictThresholds } from '../report/verdicts.js';
 import { MetricsError } from './errors.js';
 import { checkScored } from './inputs.js';
 

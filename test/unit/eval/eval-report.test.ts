@@ -3,11 +3,11 @@ import {
   EVAL_REPORT_VERSION,
   evaluateScores,
   labelName,
-  MetricsError,
   scoresFromItems,
   type EvalItem,
   type EvalReport,
-} from '../../../src/train/metrics/index.js';
+} from '../../../src/eval/eval-report.js';
+import { MetricsError } from '../../../src/metrics/index.js';
 import { describeSchemaErrors, schemaValidator } from '../../../src/util/json-schema.js';
 import { expectValidAgainst } from '../../helpers/schema.js';
 
