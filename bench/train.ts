@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../src/model/backend.js';
 import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, type LdfnetVariant } from '../src/model/ldfnet-config.js';
 import { DEFAULT_AUGMENT } from '../src/train/augment.js';
-import { openDataset } from '../src/train/dataset/index.js';
+import { openDataset } from '../src/dataset/index.js';
 import { registerTrainingKernels } from '../src/train/kernels/register-training-kernels.js';
 import { TRAIN_DEFAULTS, trainLdfnet, type TrainEvent } from '../src/train/train-ldfnet.js';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { PrepareEvent } from '../train/dataset/prepare-dataset.js';
+import type { PrepareEvent } from '../dataset/prepare-dataset.js';
 
 export interface DatasetProgress {
   onEvent(event: PrepareEvent): void;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { discoverInputs, type DiscoverOptions, type InputEntry, type WalkProblem } from '../scan/discover-inputs.js';
 import { shardKey } from '../scan/shard.js';
-import { labelFromLayout, readLabelsCsv } from '../train/dataset/label-rules.js';
+import { labelFromLayout, readLabelsCsv } from '../dataset/label-rules.js';
 import type { EvalProblem, LabelName } from './eval-report.js';
 
 export interface LabelledEntry {

@@ -1,5 +1,5 @@
 /**
- * Trains LDFnet on a prepared face dataset (src/train/dataset), on the active TF.js backend.
+ * Trains LDFnet on a prepared face dataset (src/dataset), on the active TF.js backend.
  *
  * Recipe (the paper's defaults, overridable): Adam (β1 0.9, β2 0.999, ε 1e-8), learning rate 1e-3 halved
  * after every epoch, seed 7, softmax cross-entropy on the 2 logits; batch-norm moving statistics with
@@ -30,7 +30,7 @@ import { ldfnetForward, normalizeInput } from '../model/ldfnet.js';
 import { LayerContext } from '../model/layers/layer-context.js';
 import { loadModelFolder, saveModelFolder } from '../model/model-folder.js';
 import type { CropConvention, ModelManifest } from '../model/manifest.js';
-import { openDataset, type DatasetItem, type OpenedDataset } from './dataset/index.js';
+import { openDataset, type DatasetItem, type OpenedDataset } from '../dataset/index.js';
 import { evaluateScores, type MetricBlock } from '../eval/eval-report.js';
 import { cropAt, DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, type Synthesis } from './training-batch.js';
 import type { AugmentOptions } from './augment.js';

@@ -9,7 +9,7 @@ import { resampleRegion } from '../faces/resample-region.js';
 
 const longSide = (b: { width: number; height: number }): number => Math.max(b.width, b.height);
 import { applyGeometric, DEFAULT_AUGMENT, drawGeometricAugment, jpegRecompress, type AugmentOptions } from './augment.js';
-import { readCrop, type DatasetItem } from './dataset/index.js';
+import { readCrop, type DatasetItem } from '../dataset/index.js';
 import { applyDegradation, drawDegradation, type DegradeOptions } from './degrade.js';
 import { sampleRng, synthesizeSbi, synthesizeSwap, type Rng, type SwapDonor } from './sbi/index.js';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_CROP_CONVENTION } from '../../src/model/manifest.js';
-import type { DatasetItem, DatasetSplit, FaceLabel } from '../../src/train/dataset/dataset-format.js';
-import { DatasetStore } from '../../src/train/dataset/dataset-store.js';
-import { resolveOptions } from '../../src/train/dataset/prepare-dataset.js';
+import type { DatasetItem, DatasetSplit, FaceLabel } from '../../src/dataset/dataset-format.js';
+import { DatasetStore } from '../../src/dataset/dataset-store.js';
+import { resolveOptions } from '../../src/dataset/prepare-dataset.js';
 import { mulberry32 } from '../../src/train/sbi/index.js';
 
 export type Point = [number, number];

@@ -6,9 +6,9 @@ import { backendFlags } from '../../cli/flags.js';
 import { parseNumberFlag, parseSamplingFlags, scanFlags } from '../../cli/scan-flags.js';
 import { FaceDetector } from '../../faces/face-detector.js';
 import { selectBackend, type BackendName } from '../../model/backend.js';
-import { checkSplitOptions } from '../../train/dataset/assign-split.js';
-import { DATASET_DEFAULTS, prepareDataset, type PrepareEvent, type PrepareSummary } from '../../train/dataset/prepare-dataset.js';
-import type { FaceLabel } from '../../train/dataset/dataset-format.js';
+import { checkSplitOptions } from '../../dataset/assign-split.js';
+import { DATASET_DEFAULTS, prepareDataset, type PrepareEvent, type PrepareSummary } from '../../dataset/prepare-dataset.js';
+import type { FaceLabel } from '../../dataset/dataset-format.js';
 import { FfmpegAdapter } from '../../video/ffmpeg-adapter.js';
 
 // Sampling, face-size and ffmpeg flags are `ldf scan`'s own definitions, so that a dataset samples videos

@@ -11,7 +11,7 @@ import { FaceDetector, type DetectedFace } from '../../../src/faces/face-detecto
 import { resampleRegion } from '../../../src/faces/resample-region.js';
 import type { RgbFrame } from '../../../src/faces/rgb-frame.js';
 import { DEFAULT_CROP_CONVENTION } from '../../../src/model/manifest.js';
-import { decodeStill } from '../../../src/train/dataset/decode-still.js';
+import { decodeStill } from '../../../src/dataset/decode-still.js';
 import { useTestBackend } from '../../helpers/backend.js';
 import { FACE_API_SAMPLE_COUNT, loadFaceApiSample } from '../../helpers/faces-sample-photos.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../../src/report/scan-report.js';
-import { openDataset, readCrop } from '../../../src/train/dataset/index.js';
+import { openDataset, readCrop } from '../../../src/dataset/index.js';
 import type { EvalReport } from '../../../src/eval/eval-report.js';
 import { sampleRng, synthesizeSbi } from '../../../src/train/sbi/index.js';
 import { FACE_API_SAMPLE_COUNT, faceApiSamplePath } from '../../helpers/faces-sample-photos.js';

@@ -11,7 +11,7 @@ import {
   type GeometricAugment,
   type Point,
 } from '../../../src/train/augment.js';
-import { openDataset, type DatasetItem } from '../../../src/train/dataset/index.js';
+import { openDataset, type DatasetItem } from '../../../src/dataset/index.js';
 import { mulberry32, sampleRng } from '../../../src/train/sbi/index.js';
 import { DEFAULT_DEGRADE } from '../../../src/train/degrade.js';
 import { sampleImages } from '../../../src/train/training-batch.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTrainable } from '../../../src/model/ldfnet-params.js';
 import { loadModelFolder, readManifest } from '../../../src/model/model-folder.js';
 import { DEFAULT_AUGMENT } from '../../../src/train/augment.js';
-import { openDataset } from '../../../src/train/dataset/index.js';
+import { openDataset } from '../../../src/dataset/index.js';
 import { registerTrainingKernels } from '../../../src/train/kernels/register-training-kernels.js';
 import type { LabelledImage } from '../../../src/train/training-batch.js';
 import {

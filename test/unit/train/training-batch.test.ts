@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resampleRegion } from '../../../src/faces/resample-region.js';
-import { openDataset, type DatasetItem } from '../../../src/train/dataset/index.js';
+import { openDataset, type DatasetItem } from '../../../src/dataset/index.js';
 import { sampleRng, synthesizeSbi } from '../../../src/train/sbi/index.js';
 import { sampleImages } from '../../../src/train/training-batch.js';
 import { syntheticCrop, writeSyntheticDataset } from '../../helpers/synthetic-face-dataset.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropFace } from '../../../src/faces/crop-face.js';
 import { FaceDetector } from '../../../src/faces/face-detector.js';
 import { sbiPreviewSheetSize } from '../../../src/train/sbi/index.js';
-import { decodeStill } from '../../../src/train/dataset/decode-still.js';
+import { decodeStill } from '../../../src/dataset/decode-still.js';
 import {
   DATASET_FILES,
   landmarkSheetSize,
@@ -20,7 +20,7 @@ import {
   type PrepareDatasetOptions,
   type PrepareEvent,
   type SourceRecord,
-} from '../../../src/train/dataset/index.js';
+} from '../../../src/dataset/index.js';
 import { useTestBackend } from '../../helpers/backend.js';
 import { DATASET_INPUTS, makeDatasetInputs } from '../../helpers/dataset-inputs.js';
 import { ROOT } from '../../helpers/run-cli.js';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RgbFrame } from '../../faces/rgb-frame.js';
+import type { RgbFrame } from '../faces/rgb-frame.js';
 import { DatasetError } from './dataset-error.js';
 
 /**

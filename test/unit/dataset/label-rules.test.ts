@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../../../../src/train/dataset/dataset-error.js';
-import { labelFromLayout, parseLabelsCsv } from '../../../../src/train/dataset/label-rules.js';
+import { DatasetError } from '../../../src/dataset/dataset-error.js';
+import { labelFromLayout, parseLabelsCsv } from '../../../src/dataset/label-rules.js';
 
 describe('labelFromLayout', () => {
   it('takes the nearest real/ or fake/ folder at any depth, the input folder itself included', () => {

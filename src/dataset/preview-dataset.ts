@@ -4,7 +4,7 @@
  * crops with their 68 landmarks drawn.
  */
 import sharp from 'sharp';
-import { mulberry32, sampleRng, sbiPreviewSheetSize, synthesizeSbi, writeSbiPreviewSheet, type SbiPreviewSample } from '../sbi/index.js';
+import { mulberry32, sampleRng, sbiPreviewSheetSize, synthesizeSbi, writeSbiPreviewSheet, type SbiPreviewSample } from '../train/sbi/index.js';
 import { DatasetError } from './dataset-error.js';
 import type { DatasetItem, DatasetSplit, FaceLabel } from './dataset-format.js';
 import { openDataset, readCrop } from './open-dataset.js';

@@ -2,12 +2,12 @@ import { appendFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CROP_CONVENTION } from '../../../../src/model/manifest.js';
-import { cropPath, DATASET_FILES, type DatasetOptions } from '../../../../src/train/dataset/dataset-format.js';
-import { DatasetStore, type SourceCommit, type StoreSetup } from '../../../../src/train/dataset/dataset-store.js';
-import { openDataset, readCrop } from '../../../../src/train/dataset/open-dataset.js';
-import { resolveOptions } from '../../../../src/train/dataset/prepare-dataset.js';
-import { expectValidAgainst } from '../../../helpers/schema.js';
+import { DEFAULT_CROP_CONVENTION } from '../../../src/model/manifest.js';
+import { cropPath, DATASET_FILES, type DatasetOptions } from '../../../src/dataset/dataset-format.js';
+import { DatasetStore, type SourceCommit, type StoreSetup } from '../../../src/dataset/dataset-store.js';
+import { openDataset, readCrop } from '../../../src/dataset/open-dataset.js';
+import { resolveOptions } from '../../../src/dataset/prepare-dataset.js';
+import { expectValidAgainst } from '../../helpers/schema.js';
 
 const crop = { ...DEFAULT_CROP_CONVENTION, size: 16 };
 const options: DatasetOptions = resolveOptions({ inputs: [], outDir: '' });

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
-import { describeSchemaErrors, schemaValidator } from '../../util/json-schema.js';
+import { describeSchemaErrors, schemaValidator } from '../util/json-schema.js';
 import { DatasetError } from './dataset-error.js';
 import { DATASET_FILES, DATASET_SCHEMAS, sourceKey, type DatasetItem, type DatasetManifest, type SourceRecord } from './dataset-format.js';
 import { readJsonl } from './jsonl-file.js';

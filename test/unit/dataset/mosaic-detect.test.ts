@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DetectedFace, DetectOptions, LandmarkPoint } from '../../../../src/faces/face-detector.js';
-import type { RgbFrame } from '../../../../src/faces/rgb-frame.js';
-import { detectInMosaic, detectPadded, finishFaces, mosaicSide, type LandmarkFaceDetector } from '../../../../src/train/dataset/mosaic-detect.js';
-import { fillRect, solidFrame } from '../../../helpers/faces-synthetic-frame.js';
+import type { DetectedFace, DetectOptions, LandmarkPoint } from '../../../src/faces/face-detector.js';
+import type { RgbFrame } from '../../../src/faces/rgb-frame.js';
+import { detectInMosaic, detectPadded, finishFaces, mosaicSide, type LandmarkFaceDetector } from '../../../src/dataset/mosaic-detect.js';
+import { fillRect, solidFrame } from '../../helpers/faces-synthetic-frame.js';
 
 /**
  * A stand-in detector: the red pixels of each `cellPx` cell form one "face" (their bounding box), with 68

@@ -14,9 +14,9 @@
  *
  * Boxes and landmarks come back in the photo's own pixels; the crop is then cut from the photo itself.
  */
-import type { DetectedFace, DetectOptions, LandmarkPoint } from '../../faces/face-detector.js';
-import { resampleRegion } from '../../faces/resample-region.js';
-import type { FaceBox, RgbFrame } from '../../faces/rgb-frame.js';
+import type { DetectedFace, DetectOptions, LandmarkPoint } from '../faces/face-detector.js';
+import { resampleRegion } from '../faces/resample-region.js';
+import type { FaceBox, RgbFrame } from '../faces/rgb-frame.js';
 
 /** What the dataset needs of a face detector (FaceDetector from src/faces/face-detector.ts fits). */
 export interface LandmarkFaceDetector {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSources, sourceKindOf } from '../../../../src/train/dataset/discover-sources.js';
+import { discoverSources, sourceKindOf } from '../../../src/dataset/discover-sources.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeStill } from '../../../../src/train/dataset/decode-still.js';
+import { decodeStill } from '../../../src/dataset/decode-still.js';
 
 let dir: string;
 beforeAll(async () => {

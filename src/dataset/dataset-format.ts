@@ -11,7 +11,7 @@
  * its sources.jsonl line. A source counts as done only once its sources.jsonl line is there; readers ignore
  * items of sources that are not done (a run killed in the middle of one) and a torn last line.
  */
-import type { CropConvention } from '../../model/manifest.js';
+import type { CropConvention } from '../model/manifest.js';
 
 export const DATASET_FORMAT_VERSION = 1;
 export const DATASET_KIND = 'ldf-face-dataset';

@@ -11,15 +11,15 @@
  * the next ones.
  */
 import path from 'node:path';
-import { cropFace, cropRegion, type CropTarget } from '../../faces/crop-face.js';
-import type { DetectedFace } from '../../faces/face-detector.js';
-import type { RgbFrame } from '../../faces/rgb-frame.js';
-import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../../model/manifest.js';
-import { FfmpegAdapter } from '../../video/ffmpeg-adapter.js';
-import type { ResolveBinariesOptions } from '../../video/ffmpeg-binaries.js';
-import { readFrames } from '../../video/frame-reader.js';
-import { probeMedia } from '../../video/probe.js';
-import type { SamplingSpec } from '../../video/sample-times.js';
+import { cropFace, cropRegion, type CropTarget } from '../faces/crop-face.js';
+import type { DetectedFace } from '../faces/face-detector.js';
+import type { RgbFrame } from '../faces/rgb-frame.js';
+import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../model/manifest.js';
+import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
+import type { ResolveBinariesOptions } from '../video/ffmpeg-binaries.js';
+import { readFrames } from '../video/frame-reader.js';
+import { probeMedia } from '../video/probe.js';
+import type { SamplingSpec } from '../video/sample-times.js';
 import { checkSplitOptions, compileIdentityPattern, identityFromPattern, splitFor } from './assign-split.js';
 import { decodeStill } from './decode-still.js';
 import { discoverSources, type DiscoveredSource } from './discover-sources.js';

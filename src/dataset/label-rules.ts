@@ -1,6 +1,6 @@
 /**
  * Where a source's label and identity come from: a real/ or fake/ folder above it, a --labels CSV
- * (`path,label[,identity]`), or --label for everything.
+ * (`path,label[,identity]`), or --label for everything. `ldf eval` labels its files by the same rules.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -10,8 +10,8 @@
 import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { CropConvention } from '../../model/manifest.js';
-import { describeSchemaErrors, schemaValidator } from '../../util/json-schema.js';
+import type { CropConvention } from '../model/manifest.js';
+import { describeSchemaErrors, schemaValidator } from '../util/json-schema.js';
 import { DatasetError } from './dataset-error.js';
 import {
   CountsTally,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cropFace } from '../../../../src/faces/crop-face.js';
-import { BOX_CROP_CONVENTION, DEFAULT_CROP_CONVENTION } from '../../../../src/model/manifest.js';
-import { landmarksInCrop } from '../../../../src/train/dataset/prepare-dataset.js';
-import { solidFrame } from '../../../helpers/faces-synthetic-frame.js';
+import { cropFace } from '../../../src/faces/crop-face.js';
+import { BOX_CROP_CONVENTION, DEFAULT_CROP_CONVENTION } from '../../../src/model/manifest.js';
+import { landmarksInCrop } from '../../../src/dataset/prepare-dataset.js';
+import { solidFrame } from '../../helpers/faces-synthetic-frame.js';
 
 describe('landmarksInCrop', () => {
   it('maps frame points into crop pixels exactly as cropFace maps pixels', () => {

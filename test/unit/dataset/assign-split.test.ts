@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSplitOptions, compileIdentityPattern, identityFromPattern, splitFor, splitPosition } from '../../../../src/train/dataset/assign-split.js';
-import { DatasetError } from '../../../../src/train/dataset/dataset-error.js';
+import { checkSplitOptions, compileIdentityPattern, identityFromPattern, splitFor, splitPosition } from '../../../src/dataset/assign-split.js';
+import { DatasetError } from '../../../src/dataset/dataset-error.js';
 
 const ids = Array.from({ length: 2000 }, (_, i) => `person-${i}`);
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendJsonl, readJsonl, rewriteJsonl } from '../../../../src/train/dataset/jsonl-file.js';
+import { appendJsonl, readJsonl, rewriteJsonl } from '../../../src/dataset/jsonl-file.js';
 
 let dir: string;
 beforeAll(async () => {
