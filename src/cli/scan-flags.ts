@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
-import { AGGREGATE_RULES, type AggregateRule } from '../scan/aggregate-scores.js';
 import { FAIL_ON } from '../report/verdicts.js';
 import { parseDurationMs } from '../video/parse-duration.js';
 import type { SamplingSpec } from '../video/sample-times.js';
-import type { SamplingOptions } from '../report/scan-report.js';
+import { AGGREGATE_RULES, type AggregateRule, type SamplingOptions } from '../report/scan-report.js';
 
 export const DEFAULT_FRAMES = 32;
 

@@ -1,6 +1,5 @@
-import type { ScanOptions } from '../report/scan-report.js';
+import type { AggregateRule, ScanOptions } from '../report/scan-report.js';
 import { checkThresholds, type FailOn, type VerdictThresholds } from '../report/verdicts.js';
-import type { AggregateRule } from '../scan/aggregate-scores.js';
 import type { ScanSettings } from '../scan/scan-file.js';
 import { DEFAULT_MIN_CONFIDENCE_BY_DETECTOR, parseNumberFlag, parseSamplingFlags, UsageError } from './scan-flags.js';
 

@@ -3,8 +3,7 @@
  * block computed from (score, label) pairs at frame and at video level.
  */
 import type { FaceSizeBin, GroupBy, GroupMetrics } from './eval-breakdown.js';
-import type { AggregateRule } from '../scan/aggregate-scores.js';
-import type { SamplingOptions } from '../report/scan-report.js';
+import type { AggregateRule, SamplingOptions } from '../report/scan-report.js';
 import type { VerdictThresholds } from '../report/verdicts.js';
 import { calibrationTable, type CalibrationBin } from '../metrics/calibration.js';
 import { MetricsError } from '../metrics/errors.js';

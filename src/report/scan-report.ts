@@ -1,4 +1,3 @@
-import type { AggregateRule } from '../scan/aggregate-scores.js';
 import type { FailOn, Verdict, VerdictThresholds } from './verdicts.js';
 
 /**
@@ -105,6 +104,10 @@ export interface SamplingOptions {
   endMs: number | null;
   maxFrames: number | null;
 }
+
+/** How a track's face scores become one score (src/scan/aggregate-scores.ts computes them). */
+export const AGGREGATE_RULES = ['mean', 'median', 'max', 'topk', 'confident'] as const;
+export type AggregateRule = (typeof AGGREGATE_RULES)[number];
 
 export interface ScanOptions {
   sampling: SamplingOptions;

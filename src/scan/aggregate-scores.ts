@@ -1,6 +1,5 @@
-/** How a track's face scores become one score. */
-export const AGGREGATE_RULES = ['mean', 'median', 'max', 'topk', 'confident'] as const;
-export type AggregateRule = (typeof AGGREGATE_RULES)[number];
+/** How a track's face scores become one score: the rules of ScanOptions.aggregate (src/report/scan-report.ts). */
+import type { AggregateRule } from '../report/scan-report.js';
 
 export interface AggregateOptions {
   rule: AggregateRule;
