@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { FAIL_ON } from '../report/verdicts.js';
 import { parseDurationMs } from '../video/parse-duration.js';
 import type { SamplingSpec } from '../video/sample-times.js';
-import { AGGREGATE_RULES, type AggregateRule, type SamplingOptions } from '../report/scan-report.js';
+import { AGGREGATE_RULES, type SamplingOptions } from '../report/scan-report.js';
 
 export const DEFAULT_FRAMES = 32;
 
@@ -201,10 +201,6 @@ export function parseSamplingFlags(flags: {
       maxFrames: maxFrames ?? null,
     },
   };
-}
-
-export function parseAggregate(value: string): AggregateRule {
-  return value as AggregateRule;
 }
 
 /** --min-confidence when not given, per detector. */
