@@ -1,7 +1,7 @@
 /**
  * Test helper: generates tiny media files with the bundled ffmpeg (@ffmpeg-installer/ffmpeg).
- * Used by test/integration/video. Not part of the product code (src/video/ffmpeg-adapter.ts is the
- * only product module that invokes ffmpeg).
+ * Used by test/integration/video. Not part of the product code (src/video/ffmpeg-adapter.ts, built on
+ * ffmpeg-args.ts, ffmpeg-runner.ts and ffmpeg-log-parser.ts, is the only product code that invokes ffmpeg).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
