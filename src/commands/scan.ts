@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { decideExitCode } from '../cli/decide-exit-code.js';
@@ -26,6 +25,7 @@ import { discoverInputs } from '../scan/discover-inputs.js';
 import { GlobError } from '../scan/glob-match.js';
 import { scanBatch, type BatchRun } from '../scan/scan-batch.js';
 import { parseShard, ShardError, shardOf, type Shard } from '../scan/shard.js';
+import { pathExists } from '../util/path-exists.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { DecodePool } from '../video/decode-pool.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
@@ -97,7 +97,7 @@ ${BaseCommand.exitCodesHelp}`;
     const output = flags.output;
     const format = flags.format as ReportFormat;
     if (flags.resume && output === undefined) throw new UsageError('--resume needs --output FILE: the report (or its journal) to continue');
-    if (output !== undefined && !flags.resume && (await exists(journalPathFor(output)))) {
+    if (output !== undefined && !flags.resume && (await pathExists(journalPathFor(output)))) {
       throw new ReportError(
         'JOURNAL_EXISTS',
         `${journalPathFor(output)} holds the results of an interrupted run: add --resume to continue it, or delete it to start again`,
@@ -277,15 +277,6 @@ ${BaseCommand.exitCodesHelp}`;
 /** 128 + the signal's number, as shells report a process stopped by it: 130 for SIGINT, 143 for SIGTERM. */
 function exitCodeFor(signal: NodeJS.Signals): number {
   return signal === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
-}
-
-async function exists(filePath: string): Promise<boolean> {
-  try {
-    await access(filePath);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseShardFlag(value: string | undefined): Shard | null {

@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises';
 import { loadScanReport } from './load-report.js';
 import { ReportError } from './report-error.js';
 import { readJournal } from './report-journal.js';
 import { resultKey } from './result-key.js';
 import type { FileResult } from './scan-report.js';
+import { pathExists } from '../util/path-exists.js';
 
 /** Finished results of earlier runs that --resume may reuse, by the file's sha256. */
 export interface ResumeIndex {
@@ -17,15 +17,6 @@ export interface ResumeIndex {
   damagedLines: number;
   /** Why the report file was not read, when it exists but is not a JSON scan report (e.g. JUnit). */
   reportIgnored: string | null;
-}
-
-async function exists(filePath: string): Promise<boolean> {
-  try {
-    await access(filePath);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -49,7 +40,7 @@ export async function loadResumeIndex(outputPath: string, journalPath: string, k
     }
     return taken;
   };
-  if (await exists(outputPath)) {
+  if (await pathExists(outputPath)) {
     try {
       const report = await loadScanReport(outputPath);
       index.fromReport = take(report.files, resultKey(report.model, report.options) === key);
@@ -58,7 +49,7 @@ export async function loadResumeIndex(outputPath: string, journalPath: string, k
       index.reportIgnored = error.message;
     }
   }
-  if (await exists(journalPath)) {
+  if (await pathExists(journalPath)) {
     const journal = await readJournal(journalPath);
     index.damagedLines = journal.damagedLines;
     index.fromJournal = take(journal.results, resultKey(journal.header.model, journal.header.options) === key);

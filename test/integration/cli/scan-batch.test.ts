@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile, access } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileResult, ScanReport } from '../../../src/report/scan-report.js';
 import { shardOf, shardKey } from '../../../src/scan/shard.js';
 import { schemaValidator } from '../../../src/util/json-schema.js';
+import { pathExists } from '../../../src/util/path-exists.js';
 import { junitProblems, parseXml } from '../../helpers/junit-xml.js';
 import { ROOT, runCli, spawnCli } from '../../helpers/run-cli.js';
 import { expectValidAgainst } from '../../helpers/schema.js';
@@ -35,7 +36,6 @@ const readReport = async (file: string): Promise<ScanReport> => {
   return report;
 };
 const essentials = (files: FileResult[]): unknown[] => files.map((f) => [f.path, f.verdict, f.scoreFake, f.framesSampled, f.facesDetected, f.sha256]);
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ldf-batch-cli-'));
@@ -94,7 +94,7 @@ describe('ldf scan on folders', () => {
     expect(first.code).toBe(2);
     expect(first.stdout).toBe('');
     const r1 = await readReport(out);
-    expect(await exists(`${out}.journal.jsonl`)).toBe(false); // the report holds everything now
+    expect(await pathExists(`${out}.journal.jsonl`)).toBe(false); // the report holds everything now
 
     const again = await runCli(base(['--format', 'json', '--output', out, '--resume', media]));
     const r2 = await readReport(out);
@@ -205,7 +205,7 @@ describe('ldf scan on folders', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('--resume to continue');
-    expect(await exists(out)).toBe(false); // no partial report pretending to be whole
+    expect(await pathExists(out)).toBe(false); // no partial report pretending to be whole
 
     const lines = (await readFile(journal, 'utf8')).split('\n').filter((l) => l !== '');
     const validate = schemaValidator('scan-journal.schema.json');
@@ -220,7 +220,7 @@ describe('ldf scan on folders', () => {
     expect(report.files.map((f) => path.basename(f.path))).toEqual([0, 1, 2, 3, 4, 5].map((i) => `clip-${i}.mp4`));
     expect(report.summary.resumed).toBe(done);
     expect(report.files.every((f) => f.status === 'ok')).toBe(true);
-    expect(await exists(journal)).toBe(false);
+    expect(await pathExists(journal)).toBe(false);
   });
 
   it('SIGTERM (CI cancellation, pod eviction) stops the same way, exit 143', async () => {
@@ -235,7 +235,7 @@ describe('ldf scan on folders', () => {
     const lines = (await readFile(journal, 'utf8')).split('\n').filter((l) => l !== '');
     const validate = schemaValidator('scan-journal.schema.json');
     for (const line of lines) expect(validate(JSON.parse(line))).toBe(true);
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
   });
 });
 
