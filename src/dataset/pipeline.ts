@@ -1,4 +1,4 @@
-/** Small ordered-concurrency helpers for the prepare pipeline. */
+/** Ordered concurrency for the prepare pipeline (reading ahead within a file: src/util/read-ahead.ts). */
 
 /**
  * Runs `fn` on the items with up to `depth` calls in flight, yielding the results in item order: the next
@@ -24,36 +24,3 @@ export async function* mapAhead<T, R>(items: readonly T[], fn: (item: T, index: 
   }
 }
 
-/**
- * Pulls up to `depth` items of `source` ahead of the consumer (e.g. ffmpeg decodes the next frame while the
- * detector works on this one). Closing the generator early closes the source once pending pulls settle.
- */
-export async function* readAhead<T>(source: AsyncIterable<T>, depth = 1): AsyncGenerator<T, void, undefined> {
-  const iterator = source[Symbol.asyncIterator]();
-  const queue: Promise<IteratorResult<T>>[] = [];
-  let finished = false;
-  const fill = (): void => {
-    while (queue.length < depth + 1) {
-      const p = iterator.next();
-      p.catch(() => undefined);
-      queue.push(p);
-    }
-  };
-  try {
-    fill();
-    for (;;) {
-      const next = await queue.shift()!;
-      if (next.done === true) {
-        finished = true;
-        return;
-      }
-      fill();
-      yield next.value;
-    }
-  } finally {
-    if (!finished) {
-      await Promise.allSettled(queue);
-      await iterator.return?.();
-    }
-  }
-}

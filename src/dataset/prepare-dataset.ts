@@ -15,6 +15,7 @@ import { cropFace, cropRegion, type CropTarget } from '../faces/crop-face.js';
 import type { DetectedFace } from '../faces/face-detector.js';
 import type { RgbFrame } from '../faces/rgb-frame.js';
 import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../model/manifest.js';
+import { readAhead } from '../util/read-ahead.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from '../video/ffmpeg-binaries.js';
 import { readFrames } from '../video/frame-reader.js';
@@ -39,7 +40,7 @@ import {
 import { DatasetStore, readManifestIfAny, type FaceToStore, type ResumeState, type SourceCommit } from './dataset-store.js';
 import { labelFromLayout, readLabelsCsv, type LabelsCsvEntry } from './label-rules.js';
 import { DEFAULT_MOSAIC, detectInMosaic, detectPadded, type FaceFilter, type LandmarkFaceDetector } from './mosaic-detect.js';
-import { mapAhead, readAhead } from './pipeline.js';
+import { mapAhead } from './pipeline.js';
 
 export const DATASET_DEFAULTS = {
   frames: 32,

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import type { FfmpegAdapter } from './ffmpeg-adapter.js';
 import { readFrames, type DecodeMode, type VideoFrame } from './frame-reader.js';
-import { prefetch } from './prefetch.js';
 import type { MediaInfo } from './media-info.js';
 import { probeMedia } from './probe.js';
 import type { SamplingSpec } from './sample-times.js';
+import { readAhead } from '../util/read-ahead.js';
 
 /** Which frames of a file to decode (the frame reader's options that travel to a decoder). */
 export interface FrameRequest {
@@ -91,7 +91,7 @@ export function inProcessOpener(adapter: FfmpegAdapter): MediaOpener {
         probed,
         async *frames() {
           const { media } = await probed;
-          yield* prefetch(
+          yield* readAhead(
             readFrames(path, { ...request, mediaInfo: media, adapter, signal, onWarning: (w) => warnings.push(w.message) }),
             1,
           );
