@@ -12,6 +12,7 @@
  * items of sources that are not done (a run killed in the middle of one) and a torn last line.
  */
 import type { CropConvention } from '../model/manifest.js';
+import type { SamplingOptions } from '../report/scan-report.js';
 
 export const DATASET_FORMAT_VERSION = 1;
 export const DATASET_KIND = 'ldf-face-dataset';
@@ -112,22 +113,13 @@ export interface ErrorRecord {
   at: string;
 }
 
-export interface SamplingRecord {
-  mode: 'count' | 'every' | 'fps' | 'keyframes';
-  frames: number | null;
-  intervalMs: number | null;
-  fps: number | null;
-  startMs: number | null;
-  endMs: number | null;
-  maxFrames: number | null;
-}
-
 /**
  * The options every run on a folder must share (they shape the items); a run with different ones is refused.
  * Labels (--labels, --label) may differ from run to run.
  */
 export interface DatasetOptions {
-  sampling: SamplingRecord;
+  /** Recorded as `ldf scan` records its sampling (ScanOptions.sampling). */
+  sampling: SamplingOptions;
   /** Frames (and stills) are decoded with their longer side at most this. */
   maxSidePx: number;
   minFacePx: number;

@@ -15,6 +15,7 @@ import { cropFace, cropRegion, type CropTarget } from '../faces/crop-face.js';
 import type { DetectedFace } from '../faces/face-detector.js';
 import type { RgbFrame } from '../faces/rgb-frame.js';
 import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../model/manifest.js';
+import type { SamplingOptions } from '../report/scan-report.js';
 import { readAhead } from '../util/read-ahead.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from '../video/ffmpeg-binaries.js';
@@ -33,7 +34,6 @@ import {
   type DatasetOptions,
   type DatasetSplit,
   type FaceLabel,
-  type SamplingRecord,
   type SourceRecord,
   type SourceRef,
 } from './dataset-format.js';
@@ -381,7 +381,7 @@ export function resolveOptions(options: PrepareDatasetOptions): DatasetOptions {
   if (options.label !== undefined && options.label !== 'real' && options.label !== 'fake') {
     throw new DatasetError('INVALID_OPTIONS', `label must be real or fake, got ${String(options.label)}`);
   }
-  const record: SamplingRecord = {
+  const record: SamplingOptions = {
     mode: sampling.mode,
     frames: sampling.mode === 'count' ? sampling.frames : null,
     intervalMs: sampling.mode === 'every' ? sampling.intervalMs : null,

@@ -95,6 +95,11 @@ export interface FileResult {
   timings: StageTimings;
 }
 
+/**
+ * How frames were sampled (the SamplingSpec of src/video/sample-times.ts, its window and frame cap; null
+ * where a field does not apply), as recorded by a scan report, an eval report (options.scan.sampling) and a
+ * dataset manifest (options.sampling).
+ */
 export interface SamplingOptions {
   mode: 'count' | 'every' | 'fps' | 'keyframes';
   frames: number | null;
