@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { FAIL_ON } from '../report/verdicts.js';
+import { UsageError } from '../util/usage-error.js';
+import { parseShard, ShardError, type Shard } from '../scan/shard.js';
 import { parseDurationMs } from '../video/parse-duration.js';
 import type { SamplingSpec } from '../video/sample-times.js';
 import { AGGREGATE_RULES, type SamplingOptions } from '../report/scan-report.js';
@@ -143,8 +145,17 @@ export function parseExtFlag(value: string | undefined): string[] | null {
   return [...new Set(list)];
 }
 
-export class UsageError extends Error {
-  readonly code = 'USAGE';
+export { UsageError };
+
+/** --shard K/N (or from CI's variables: see parseShard), null without the flag. */
+export function parseShardFlag(value: string | undefined): Shard | null {
+  if (value === undefined) return null;
+  try {
+    return parseShard(value, process.env);
+  } catch (error) {
+    if (error instanceof ShardError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** A number flag given as text, checked to lie in [min, max]. */

@@ -1,34 +1,18 @@
 import { Args, Flags } from '@oclif/core';
+import { openScanEngine } from '../app/open-scan-engine.js';
+import { planScan, runScan, type ScanRun } from '../app/run-scan.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { decideExitCode } from '../cli/decide-exit-code.js';
+import { engineRequestFromFlags } from '../cli/engine-request.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../cli/render-report.js';
 import { createScanProgress } from '../cli/scan-progress.js';
-import { batchFlags, defaultConcurrency, detectorFor, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags, UsageError } from '../cli/scan-flags.js';
+import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, parseShardFlag, scanFlags } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
-import { assertCropConvention, cropFace } from '../faces/crop-face.js';
-import { faceApiPackageVersion } from '../faces/face-api-runtime.js';
-import { FaceDetector } from '../faces/face-detector.js';
-import { selectBackend, type BackendName } from '../model/backend.js';
-import { ModelError } from '../model/errors.js';
-import { LdfnetModel } from '../model/ldfnet-model.js';
-import { defaultModelDir } from '../model/model-registry.js';
-import { buildScanReport } from '../report/build-report.js';
-import { ReportError } from '../report/report-error.js';
-import { journalPathFor, ReportJournal, SCAN_JOURNAL_VERSION, type JournalHeader } from '../report/report-journal.js';
-import { resultKey } from '../report/result-key.js';
-import { loadResumeIndex, type ResumeIndex } from '../report/resume-index.js';
-import type { FileResult, ReportInputs, ScanReport } from '../report/scan-report.js';
+import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
+import { stderrWriter } from '../cli/stderr-writer.js';
 import type { FailOn } from '../report/verdicts.js';
-import { discoverInputs } from '../scan/discover-inputs.js';
-import { GlobError } from '../scan/glob-match.js';
-import { scanBatch, type BatchRun } from '../scan/scan-batch.js';
-import { parseShard, ShardError, shardOf, type Shard } from '../scan/shard.js';
-import { pathExists } from '../util/path-exists.js';
-import { writeFileAtomic } from '../util/write-file-atomic.js';
-import { DecodePool } from '../video/decode-pool.js';
-import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 
 export default class ScanCommand extends BaseCommand {
   static override summary = 'Scan videos, images and folders of them for forged faces.';
@@ -81,219 +65,72 @@ ${BaseCommand.exitCodesHelp}`;
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(ScanCommand);
-    const args = argv as string[];
     const started = performance.now();
-    const quiet = flags.quiet;
-    const say = (line: string): void => {
-      if (!quiet) process.stderr.write(`ldf: ${line}\n`);
-    };
-
+    const say = stderrWriter(flags.quiet);
     // Bad sampling or confidence values fail before anything is loaded (scanSettingsFromFlags parses them again).
     parseSamplingFlags(flags);
     if (flags['min-confidence'] !== undefined) parseNumberFlag('min-confidence', flags['min-confidence'], 0, 1);
-    const extensions = parseExtFlag(flags.ext);
-    const shard = parseShardFlag(flags.shard);
-    const concurrency = flags.concurrency ?? defaultConcurrency();
-    const output = flags.output;
     const format = flags.format as ReportFormat;
-    if (flags.resume && output === undefined) throw new UsageError('--resume needs --output FILE: the report (or its journal) to continue');
-    if (output !== undefined && !flags.resume && (await pathExists(journalPathFor(output)))) {
-      throw new ReportError(
-        'JOURNAL_EXISTS',
-        `${journalPathFor(output)} holds the results of an interrupted run: add --resume to continue it, or delete it to start again`,
-      );
-    }
-    if (args.length === 0) {
+    const plan = await planScan({
+      paths: argv as string[],
+      include: flags.include ?? [],
+      exclude: flags.exclude ?? [],
+      extensions: parseExtFlag(flags.ext),
+      shard: parseShardFlag(flags.shard),
+      output: flags.output,
+      resume: flags.resume,
+    });
+    if (plan.request.paths.length === 0) {
       say('nothing to scan (give one or more files or folders)');
       process.exitCode = EXIT.NOTHING;
       return;
     }
+    for (const p of plan.problems) say(`${p.severity === 'warning' ? 'warning: ' : ''}${p.path}: ${p.message} [${p.code}]`);
 
-    const include = flags.include ?? [];
-    const exclude = flags.exclude ?? [];
-    const discovery = await discoverGlobsChecked(args, { include, exclude, extensions });
-    for (const p of discovery.problems) say(`${p.severity === 'warning' ? 'warning: ' : ''}${p.path}: ${p.message} [${p.code}]`);
-    const entries = shard === null ? discovery.entries : discovery.entries.filter((e) => shardOf(e.shardKey, shard.count) === shard.index);
-    const inputs: ReportInputs = { paths: args, include, exclude, extensions, shard };
-
-    const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
-    const model = await LdfnetModel.load(flags.model ?? (await defaultModelDir()));
+    const engine = await openScanEngine({ ...engineRequestFromFlags(flags), purpose: 'to give verdicts' });
+    const signals = SignalPolicy.install((s) => say(`${signalWord(s)}: stopping after the current frame (again to quit at once)`));
+    const progress = createScanProgress({ totalFiles: plan.entries.length, enabled: !flags.quiet && process.stderr.isTTY === true });
+    let run: ScanRun;
     try {
-      if (!model.trained && !flags['allow-untrained']) {
-        throw new ModelError(
-          'MODEL_UNTRAINED',
-          `${model.dir ?? model.manifest.id}: the model is untrained (manifest says trained: false); refusing to give verdicts from untrained weights`,
-        );
-      }
-      assertCropConvention(model.manifest.crop);
-      // The same flags-to-settings path as `ldf eval` (src/cli/scan-settings.ts).
-      const detectorKind = detectorFor(flags.detector, model.manifest.crop.name);
-      const { options, settings } = scanSettingsFromFlags(flags, model.manifest.thresholds, flags['fail-on'] as FailOn, detectorKind, model.manifest.judging?.minFacePx ?? 0);
-      options.detector = { name: detectorKind, package: '@vladmandic/face-api', version: faceApiPackageVersion() };
-      const modelInfo: ScanReport['model'] = {
-        id: model.manifest.id,
-        version: model.manifest.version,
-        dir: model.dir ?? null,
-        trained: model.trained,
-        weightsSha256: model.manifest.weights.files.map((f) => f.sha256),
-      };
-      const backendInfo: ScanReport['backend'] = { name: backend.name, threads: backend.threads, simd: backend.simd };
-
-      // The journal (with --output) and what --resume may reuse.
-      let journal: ReportJournal | null = null;
-      let previous: ResumeIndex | null = null;
-      if (output !== undefined) {
-        const journalPath = journalPathFor(output);
-        if (flags.resume) {
-          previous = await loadResumeIndex(output, journalPath, resultKey(modelInfo, options));
-          if (previous.reportIgnored !== null && format === 'json') say(`warning: ${previous.reportIgnored}: not resuming from it`);
-          if (previous.damagedLines > 0) say(`warning: ${journalPath}: ${previous.damagedLines} damaged line(s) left out (a write cut short)`);
-          say(`resuming: ${previous.bySha256.size} finished result(s) reusable (${previous.fromReport} from the report, ${previous.fromJournal} from the journal)`);
-        }
-        const header: JournalHeader = {
-          kind: 'ldf.scan-journal',
-          schemaVersion: SCAN_JOURNAL_VERSION,
-          createdAt: new Date().toISOString(),
-          tool: { name: 'ldf', version: this.config.version },
-          model: modelInfo,
-          backend: backendInfo,
-          options,
-          inputs,
-        };
-        journal = await ReportJournal.create(journalPath, header, previous === null ? [] : [...previous.bySha256.values()]);
-      }
-
-      const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
-      if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {
-        throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd`);
-      }
-      const detector = await FaceDetector.load({ detector: detectorKind });
-      if (!model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
-
-      // Ctrl-C (SIGINT), and SIGTERM (CI cancellation, pod eviction): stop between frames, keep the journal.
-      const controller = new AbortController();
-      let stopSignal: NodeJS.Signals | null = null;
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (controller.signal.aborted) process.exit(exitCodeFor(signal)); // a second signal: at once
-        stopSignal = signal;
-        say(`${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after the current frame (again to quit at once)`);
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const progress = createScanProgress({ totalFiles: entries.length, enabled: !quiet && process.stderr.isTTY === true });
-      const pool = new DecodePool(ffmpeg.binaries);
-      let run: BatchRun;
-      try {
-        run = await scanBatch(
-          entries,
-          { model, detector, crop: cropFace, ffmpeg, opener: pool },
-          { ...settings, signal: controller.signal },
-          {
-            concurrency,
-            maxErrors: flags['max-errors'],
-            signal: controller.signal,
-            findPrevious: previous === null ? undefined : (sha256) => previous.bySha256.get(sha256),
-            emit: (event) => progress.onEvent(event),
-            onOutcome: async (outcome) => {
-              if (outcome.kind !== 'scanned') {
-                progress.advance();
-                return;
-              }
-              await journal?.append(outcome.result);
-              const error = outcome.result.error;
-              if (error !== null && !quiet) {
-                progress.stop();
-                process.stderr.write(`ldf: ${outcome.result.path}: ${error.message} [${error.code}]\n`);
-              }
-            },
-          },
-        );
-      } finally {
-        progress.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        detector.dispose();
-        await pool.close();
-      }
-
-      const results: FileResult[] = [];
-      let resumed = 0;
-      for (const o of run.outcomes) {
-        if (o.kind === 'skipped') continue;
-        results.push(o.result);
-        if (o.kind === 'resumed') resumed++;
-      }
-      const report = buildScanReport(results, {
-        toolVersion: this.config.version,
-        model: modelInfo,
-        backend: backendInfo,
-        options,
-        totalMs: performance.now() - started,
-        inputs,
-        skipped: run.outcomes.flatMap((o) => (o.kind === 'skipped' ? [{ path: o.entry.path, reason: o.reason }] : [])),
-        problems: discovery.problems,
-        stopped: run.stopped,
-        resumed,
-      });
-
-      if (run.stopped?.reason === 'interrupted') {
-        if (journal !== null) {
-          await journal.close();
-          say(`interrupted: ${results.length} finished file(s) are in ${journal.path}; run the same command with --resume to continue`);
-        } else {
-          process.stdout.write(renderReport(report, format, { noColor: flags['no-color'], toTerminal: process.stdout.isTTY === true }));
-        }
-        process.exitCode = exitCodeFor(stopSignal ?? 'SIGINT');
-        return;
-      }
-
-      const text = renderReport(report, format, { noColor: flags['no-color'], toTerminal: output === undefined && process.stdout.isTTY === true });
-      if (output === undefined) {
-        process.stdout.write(text);
-      } else {
-        await writeFileAtomic(output, text);
-        await journal?.remove();
-      }
-      if (output !== undefined || format !== 'table') process.stderr.write(quiet ? '' : summaryLines(report));
-
-      // Nothing to scan: no file found at all (a share of a sharded batch may be empty: that is fine).
-      const found = discovery.entries.length > 0;
-      const scannedSomething = results.length > 0 || (shard !== null && found);
-      process.exitCode = decideExitCode(
-        results.map((r) => r.verdict),
-        options.failOn,
+      if (!engine.model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
+      const manifest = engine.model.manifest;
+      const { options, settings } = scanSettingsFromFlags(flags, manifest.thresholds, flags['fail-on'] as FailOn, engine.detectorKind, manifest.judging?.minFacePx ?? 0);
+      run = await runScan(
+        engine,
+        plan,
+        { settings, options, concurrency: flags.concurrency ?? defaultConcurrency(), maxErrors: flags['max-errors'], signal: signals.signal, toolVersion: this.config.version, startedMs: started, outputIsJsonReport: format === 'json' },
         {
-          otherErrors: discovery.problems.filter((p) => p.severity === 'error').length + (run.stopped !== null ? 1 : 0),
-          nothingToScan: !scannedSomething,
+          emit: (event) => progress.onEvent(event),
+          notice: say,
+          onOutcome: (outcome) => {
+            if (outcome.kind !== 'scanned') return progress.advance();
+            const error = outcome.result.error;
+            if (error === null || flags.quiet) return;
+            progress.stop();
+            say(`${outcome.result.path}: ${error.message} [${error.code}]`);
+          },
         },
       );
     } finally {
-      model.dispose();
+      progress.stop();
+      signals.dispose();
+      await engine.close();
     }
-  }
-}
 
-/** 128 + the signal's number, as shells report a process stopped by it: 130 for SIGINT, 143 for SIGTERM. */
-function exitCodeFor(signal: NodeJS.Signals): number {
-  return signal === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
-}
-
-function parseShardFlag(value: string | undefined): Shard | null {
-  if (value === undefined) return null;
-  try {
-    return parseShard(value, process.env);
-  } catch (error) {
-    if (error instanceof ShardError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-async function discoverGlobsChecked(...args: Parameters<typeof discoverInputs>): ReturnType<typeof discoverInputs> {
-  try {
-    return await discoverInputs(...args);
-  } catch (error) {
-    if (error instanceof GlobError) throw new UsageError(`--include/--exclude: ${error.message}`);
-    throw error;
+    const render = (toTerminal: boolean): string => renderReport(run.report, format, { noColor: flags['no-color'], toTerminal });
+    if (run.stopped?.reason === 'interrupted') {
+      if (run.journalPath === null) process.stdout.write(render(process.stdout.isTTY === true));
+      else {
+        await run.keepJournal();
+        say(`interrupted: ${run.results.length} finished file(s) are in ${run.journalPath}; run the same command with --resume to continue`);
+      }
+      process.exitCode = signals.exitCode() ?? EXIT.INTERRUPTED;
+      return;
+    }
+    if (flags.output === undefined) process.stdout.write(render(process.stdout.isTTY === true));
+    else await run.save(render(false));
+    if (flags.output !== undefined || format !== 'table') process.stderr.write(flags.quiet ? '' : summaryLines(run.report));
+    const verdicts = run.results.map((r) => r.verdict);
+    process.exitCode = decideExitCode(verdicts, run.report.options.failOn, { otherErrors: run.otherErrors, nothingToScan: run.nothingToScan });
   }
 }

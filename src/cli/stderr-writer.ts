@@ -1,0 +1,17 @@
+/**
+ * ldf's messages on stderr: one line each, prefixed `ldf: `, nothing at all when quiet. Results go to
+ * stdout; this is for errors of single files, warnings and summaries. `stream` is for tests.
+ */
+export interface StderrWriter {
+  /** Writes `ldf: LINE` and a newline (unless quiet). */
+  (line: string): void;
+  readonly quiet: boolean;
+}
+
+export function stderrWriter(quiet: boolean, stream: { write(text: string): unknown } = process.stderr): StderrWriter {
+  const say = ((line: string): void => {
+    if (!quiet) stream.write(`ldf: ${line}\n`);
+  }) as StderrWriter;
+  Object.defineProperty(say, 'quiet', { value: quiet });
+  return say;
+}
