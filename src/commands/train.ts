@@ -1,16 +1,17 @@
 import { Flags } from '@oclif/core';
-import cliProgress from 'cli-progress';
+import { runTrain, type TrainRequest } from '../app/run-train.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags } from '../cli/flags.js';
-import { parseNumberFlag, UsageError } from '../cli/scan-flags.js';
-import { selectBackend, type BackendName } from '../model/backend.js';
+import { parseNumberFlag } from '../cli/scan-flags.js';
+import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
+import { stderrWriter } from '../cli/stderr-writer.js';
+import { createTrainProgress } from '../cli/train-progress.js';
+import type { BackendName } from '../model/backend.js';
 import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, validateConfig, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
-import { DEFAULT_AUGMENT } from '../train/augment.js';
-import { DEFAULT_DEGRADE } from '../train/degrade.js';
-import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
-import { TRAIN_DEFAULTS, trainLdfnet, type TrainEvent } from '../train/train-ldfnet.js';
-import path from 'node:path';
+import { TRAIN_DEFAULTS } from '../train/train-ldfnet.js';
+import type { Synthesis } from '../train/training-batch.js';
+import { UsageError } from '../util/usage-error.js';
 
 export default class TrainCommand extends BaseCommand {
   static override summary = 'Train LDFnet on a prepared face dataset (self-blended images from real faces by default).';
@@ -19,8 +20,11 @@ export default class TrainCommand extends BaseCommand {
 
 Checkpoints go to OUT/checkpoint every --checkpoint-every steps and at each epoch end; --resume continues exactly (same data order, optimiser state). After each epoch the model is scored on the validation split (or --val); the epoch with the best validation AUC is written to OUT as a trained model folder. OUT/train-log.jsonl records every step and each epoch's validation metrics.
 
-${BaseCommand.exitCodesHelp}
-  130  interrupted (Ctrl-C): a checkpoint was written; --resume continues`;
+EXIT CODES
+  0    trained: every epoch done, or --max-steps reached (--resume continues)
+  2    an error: bad usage, a dataset that cannot be read or has no training faces, a checkpoint that
+       --resume cannot continue
+  130  interrupted (Ctrl-C), 143 terminated (SIGTERM): a checkpoint was written; --resume continues`;
 
   static override examples = [
     '<%= config.bin %> train --data datasets/real-faces --out models/my-ldfnet',
@@ -90,86 +94,51 @@ ${BaseCommand.exitCodesHelp}
       if (!Number.isFinite(n) || n <= 0) this.error(`--${name} must be a positive number, got '${value}'`, { exit: EXIT.ERROR });
       return n;
     };
-    const config = flags['config-json'] === undefined ? undefined : this.parseConfig(flags['config-json'], flags.ablation as LdfnetVariant);
-    const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
-    registerTrainingKernels();
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    const tty = process.stderr.isTTY && !flags.quiet;
-    const bar = tty
-      ? new cliProgress.SingleBar(
-          { format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} acc {acc} | {ips} img/s', stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-    const say = (line: string): void => {
-      if (!flags.quiet) process.stderr.write(`${line}\n`);
+    // Every flag value is checked before the backend loads.
+    const request: TrainRequest = {
+      backend: flags.backend as BackendName | undefined,
+      threads: flags.threads,
+      config: flags['config-json'] === undefined ? undefined : this.parseConfig(flags['config-json'], flags.ablation as LdfnetVariant),
+      dataDir: flags.data,
+      valDir: flags.val,
+      outDir: flags.out,
+      epochs: flags.epochs,
+      batchSize: flags['batch-size'],
+      learningRate: number('lr', flags.lr),
+      lrDecay: number('lr-decay', flags['lr-decay']),
+      seed: flags.seed,
+      variant: flags.ablation as LdfnetVariant,
+      synthesize: flags.synthesize as Synthesis,
+      augment: flags.augment,
+      cropJitter: flags.augment ? parseCropJitter(flags['crop-jitter']) : undefined,
+      swapProbability: parseNumberFlag('swap', flags.swap, 0, 1),
+      degrade: flags.degrade,
+      checkpointEverySteps: flags['checkpoint-every'],
+      resume: flags.resume,
+      maxSteps: flags['max-steps'],
+      maxValItems: flags['max-val'],
+      microBatch: flags['micro-batch'],
+      epochItems: flags['epoch-items'],
+      sbiParts: parseNumberFlag('sbi-parts', flags['sbi-parts'], 0, 1),
+      valSynthesize: flags['val-synthesize'] as Synthesis | undefined,
+      initFrom: flags['init-from'],
+      keepEpochs: flags['keep-epochs'],
+      id: flags.id,
+      toolVersion: this.config.version,
     };
-    const onEvent = (e: TrainEvent): void => {
-      switch (e.type) {
-        case 'start':
-          say(`training on ${e.trainItems} faces (${e.stepsPerEpoch} steps per epoch), validating on ${e.valItems}; backend ${backend.name}${e.resumed ? `; resumed at epoch ${e.epoch + 1} step ${e.step}` : ''}`);
-          bar?.start(e.stepsPerEpoch, e.step, { epoch: e.epoch + 1, loss: '-', acc: '-', ips: '-' });
-          break;
-        case 'step':
-          if (bar) {
-            if (e.step === 1) bar.start(bar.getTotal(), 0, { epoch: e.epoch + 1 });
-            bar.update(e.step, { epoch: e.epoch + 1, loss: e.loss.toFixed(4), acc: e.accuracy.toFixed(2), ips: e.imagesPerSecond.toFixed(1) });
-          } else if (!flags.quiet && e.globalStep % 10 === 0) {
-            say(`epoch ${e.epoch + 1} step ${e.step}: loss ${e.loss.toFixed(4)} acc ${e.accuracy.toFixed(2)} ${e.imagesPerSecond.toFixed(1)} img/s`);
-          }
-          break;
-        case 'validation':
-          bar?.stop();
-          say(`epoch ${e.epoch + 1} validation: AUC ${e.metrics.auc?.toFixed(4) ?? 'n/a'}, EER ${e.metrics.eer?.rate.toFixed(4) ?? 'n/a'}${e.best ? ' (best so far: saved)' : ''}`);
-          break;
-        case 'done':
-          bar?.stop();
-          say(`${e.stopped ? 'stopped' : 'done'} after ${e.globalStep} steps; best epoch ${e.bestEpoch === null ? 'none yet' : e.bestEpoch + 1}${e.bestAuc === null ? '' : ` (AUC ${e.bestAuc.toFixed(4)})`}`);
-          break;
-        default:
-          break;
-      }
-    };
+    const say = stderrWriter(flags.quiet);
+    const progress = createTrainProgress({ enabled: !flags.quiet });
+    const signals = SignalPolicy.install((s) => {
+      progress.stop();
+      say(`${signalWord(s)}: stopping after the current step and a checkpoint (again to quit at once; --resume continues)`);
+    });
     try {
-      await trainLdfnet(
-        {
-          dataDir: flags.data,
-          valDir: flags.val,
-          outDir: flags.out,
-          epochs: flags.epochs,
-          batchSize: flags['batch-size'],
-          learningRate: number('lr', flags.lr),
-          lrDecay: number('lr-decay', flags['lr-decay']),
-          seed: flags.seed,
-          variant: flags.ablation as LdfnetVariant,
-          synthesize: flags.synthesize as 'sbi' | 'none',
-          augment: flags.augment ? { ...DEFAULT_AUGMENT, ...parseCropJitter(flags['crop-jitter']) } : null,
-          swapProbability: parseNumberFlag('swap', flags.swap, 0, 1),
-          degrade: flags.degrade ? DEFAULT_DEGRADE : null,
-          checkpointEverySteps: flags['checkpoint-every'],
-          resume: flags.resume,
-          maxSteps: flags['max-steps'],
-          maxValItems: flags['max-val'],
-          microBatch: flags['micro-batch'],
-          ...(config === undefined ? {} : { config }),
-          ...(flags['epoch-items'] === undefined ? {} : { epochItems: flags['epoch-items'] }),
-          sbiParts: parseNumberFlag('sbi-parts', flags['sbi-parts'], 0, 1),
-          ...(flags['val-synthesize'] === undefined ? {} : { valSynthesize: flags['val-synthesize'] as 'sbi' | 'none' }),
-          ...(flags['init-from'] === undefined ? {} : { initFrom: flags['init-from'] }),
-          keepEpochs: flags['keep-epochs'],
-          id: flags.id ?? path.basename(path.resolve(flags.out)),
-          toolVersion: this.config.version,
-          signal: controller.signal,
-        },
-        onEvent,
-      );
+      await runTrain({ ...request, signal: signals.signal }, { onEvent: (event) => progress.onEvent(event) });
     } finally {
-      bar?.stop();
-      process.off('SIGINT', onSigint);
+      progress.stop();
+      signals.dispose();
     }
-    if (controller.signal.aborted) process.exitCode = 130;
+    process.exitCode = signals.exitCode() ?? EXIT.OK;
   }
 
   /** --config-json: a JSON object of LdfnetConfig fields over the defaults, checked whole (the variant is --ablation's). */
@@ -186,9 +155,9 @@ ${BaseCommand.exitCodesHelp}
   }
 }
 
-/** --crop-jitter "SCALE,SHIFT" as augment fields ({} when absent). */
-function parseCropJitter(value: string | undefined): { maxScaleJitter?: number; maxShiftJitter?: number } {
-  if (value === undefined) return {};
+/** --crop-jitter "SCALE,SHIFT" as augment fields (undefined when absent). */
+function parseCropJitter(value: string | undefined): { maxScaleJitter: number; maxShiftJitter: number } | undefined {
+  if (value === undefined) return undefined;
   const parts = value.split(',');
   if (parts.length !== 2) throw new UsageError(`--crop-jitter must be SCALE,SHIFT (e.g. 0.08,0.04), got "${value}"`);
   return { maxScaleJitter: parseNumberFlag('crop-jitter', parts[0]!, 0, 0.5), maxShiftJitter: parseNumberFlag('crop-jitter', parts[1]!, 0, 0.5) };
