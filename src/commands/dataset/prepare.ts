@@ -1,15 +1,17 @@
 import { Args, Flags } from '@oclif/core';
+import { runPrepare } from '../../app/run-prepare.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { createDatasetProgress } from '../../cli/dataset-progress.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import { backendFlags } from '../../cli/flags.js';
+import { formatPrepareSummary, prepareEventLines } from '../../cli/prepare-output.js';
 import { parseNumberFlag, parseSamplingFlags, scanFlags } from '../../cli/scan-flags.js';
-import { FaceDetector } from '../../faces/face-detector.js';
-import { selectBackend, type BackendName } from '../../model/backend.js';
+import { SignalPolicy, signalWord } from '../../cli/signal-policy.js';
+import { stderrWriter } from '../../cli/stderr-writer.js';
 import { checkSplitOptions } from '../../dataset/assign-split.js';
-import { DATASET_DEFAULTS, prepareDataset, type PrepareEvent, type PrepareSummary } from '../../dataset/prepare-dataset.js';
 import type { FaceLabel } from '../../dataset/dataset-format.js';
-import { FfmpegAdapter } from '../../video/ffmpeg-adapter.js';
+import { DATASET_DEFAULTS, type PrepareSummary } from '../../dataset/prepare-dataset.js';
+import type { BackendName } from '../../model/backend.js';
 
 // Sampling, face-size and ffmpeg flags are `ldf scan`'s own definitions, so that a dataset samples videos
 // exactly as scanning does.
@@ -81,63 +83,27 @@ EXIT CODES
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(DatasetPrepareCommand);
     const inputs = argv as string[];
+    const say = stderrWriter(flags.quiet);
     const sampling = parseSamplingFlags(flags);
-    const minConfidenceValue = parseNumberFlag('min-confidence', flags['min-confidence'], 0.01, 1);
+    const minConfidence = parseNumberFlag('min-confidence', flags['min-confidence'], 0.01, 1);
     const valShare = flags['val-share'].trim() === '' ? Number.NaN : Number(flags['val-share']);
     checkSplitOptions(valShare, flags['split-seed']); // before the detector loads
     if (inputs.length === 0) {
-      if (!flags.quiet) process.stderr.write('ldf: nothing to process (give one or more folders or files)\n');
+      say('nothing to process (give one or more folders or files)');
       process.exitCode = EXIT.NOTHING;
       return;
     }
 
-    const backend = await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
-    const ffmpeg = await FfmpegAdapter.create({ ffmpegPath: flags['ffmpeg-path'], ffprobePath: flags['ffprobe-path'] });
-    const detector = await FaceDetector.load();
     const progress = createDatasetProgress({ enabled: !flags.quiet && process.stderr.isTTY === true });
-    const say = (line: string): void => {
-      if (flags.quiet) return;
+    const tell = (line: string): void => {
       progress.stop();
-      process.stderr.write(`${line}\n`);
+      say(line);
     };
-    const onEvent = (event: PrepareEvent): void => {
-      switch (event.type) {
-        case 'start': {
-          const { repaired } = event.resume;
-          if (event.alreadyDone > 0) say(`ldf: ${flags.out}: ${event.alreadyDone} of ${event.found} files already done, ${event.toProcess} to go`);
-          const dropped = repaired.itemLines + repaired.cropFiles + repaired.errorLines;
-          if (dropped > 0 || repaired.tornLines > 0) say(`ldf: ${flags.out}: cleaned up after an interrupted run (${repaired.itemLines} item lines, ${repaired.cropFiles} crop files of unfinished files; ${repaired.tornLines} torn lines)`);
-          break;
-        }
-        case 'source-error':
-          say(`ldf: ${event.file}: ${event.message} [${event.code}]`);
-          break;
-        case 'input-problem':
-          say(`ldf: ${event.message} [${event.code}]`);
-          break;
-        case 'warning':
-          say(`ldf: warning: ${event.message}`);
-          break;
-        default:
-          break;
-      }
-      progress.onEvent(event);
-    };
-
     // Ctrl-C (SIGINT) and SIGTERM (CI cancellation, pod eviction): stop after the files in progress.
-    const controller = new AbortController();
-    let stoppedBy: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (controller.signal.aborted) process.exit(signalExitCode(signal)); // a second signal: at once
-      stoppedBy = signal;
-      say(`ldf: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping after the files in progress (Ctrl-C again to quit at once; rerun to resume)`);
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const signals = SignalPolicy.install((s) => tell(`${signalWord(s)}: stopping after the files in progress (Ctrl-C again to quit at once; rerun to resume)`));
     let summary: PrepareSummary;
     try {
-      summary = await prepareDataset(
+      ({ summary } = await runPrepare(
         {
           inputs,
           outDir: flags.out,
@@ -151,48 +117,34 @@ EXIT CODES
           endMs: sampling.endMs,
           maxFrames: sampling.maxFrames,
           minFacePx: flags['min-face'],
-          minConfidence: minConfidenceValue,
+          minConfidence,
           maxFaces: flags['max-faces'],
           mosaicGrid: flags.mosaic,
           retryErrors: flags['retry-errors'],
           toolVersion: this.config.version,
-          backend: backend.name,
-          signal: controller.signal,
+          backend: flags.backend as BackendName | undefined,
+          threads: flags.threads,
+          ffmpegPath: flags['ffmpeg-path'],
+          ffprobePath: flags['ffprobe-path'],
+          signal: signals.signal,
         },
-        { detector, ffmpeg },
-        onEvent,
-      );
+        {
+          onEvent: (event) => {
+            for (const line of prepareEventLines(event, flags.out)) tell(line);
+            progress.onEvent(event);
+          },
+        },
+      ));
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
       progress.stop();
-      detector.dispose();
     }
-    process.stdout.write(formatSummary(summary));
-    if (summary.aborted) process.exitCode = signalExitCode(stoppedBy ?? 'SIGINT');
+    process.stdout.write(formatPrepareSummary(summary));
+    if (summary.aborted) process.exitCode = signals.exitCode() ?? EXIT.INTERRUPTED;
     else if (summary.sourcesFailed > 0 || summary.inputProblems > 0) process.exitCode = EXIT.ERROR;
     else if (summary.sourcesFound === 0) {
-      say('ldf: nothing to process: no image or video in the inputs');
+      say('nothing to process: no image or video in the inputs');
       process.exitCode = EXIT.NOTHING;
     } else process.exitCode = EXIT.OK;
   }
-}
-
-function formatSummary(s: PrepareSummary): string {
-  if (s.sourcesFound === 0) return '';
-  const rate = s.imagesPerSecond === null ? '' : `, ${s.imagesPerSecond.toFixed(1)} images/s`;
-  const lines = [
-    `${s.dir}: ${s.sourcesProcessed} files processed (${s.sourcesWithFaces} with faces, ${s.sourcesWithoutFaces} without, ${s.sourcesFailed} failed), ${s.sourcesSkipped} already done; ${s.items} faces added in ${(s.elapsedMs / 1000).toFixed(1)} s${rate}`,
-  ];
-  const c = s.manifest?.counts;
-  if (c !== undefined) {
-    const failed = c.sourcesFailed > 0 ? `; ${c.sourcesFailed} files failed, see errors.jsonl` : '';
-    lines.push(`dataset: ${c.items} faces from ${c.sources} files (real ${c.byLabel.real}, fake ${c.byLabel.fake}; train ${c.bySplit.train}, val ${c.bySplit.val}; identities: train ${c.identities.train}, val ${c.identities.val}${failed})`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. */
-function signalExitCode(signal: NodeJS.Signals): number {
-  return signal === 'SIGTERM' ? EXIT.TERMINATED : EXIT.INTERRUPTED;
 }
