@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainRunEvent } from '../../../src/app/run-train.js';
 import { createTrainProgress } from '../../../src/cli/train-progress.js';
-import type { MetricBlock } from '../../../src/metrics/metric-block.js';
 
 /** A plain (non-TTY) stream that keeps what was written. */
 function logStream(): { write(text: string): boolean; isTTY: boolean; text: string } {
@@ -15,7 +14,8 @@ function logStream(): { write(text: string): boolean; isTTY: boolean; text: stri
   };
 }
 
-const metrics = (auc: number | null, eer: number | null): MetricBlock => ({ auc, eer: eer === null ? null : { rate: eer } }) as unknown as MetricBlock;
+type Metrics = Extract<TrainRunEvent, { type: 'validation' }>['metrics'];
+const metrics = (auc: number | null, eer: number | null): Metrics => ({ auc, eer: eer === null ? null : { rate: eer } }) as unknown as Metrics;
 const step = (globalStep: number, step: number, epoch = 0): TrainRunEvent => ({
   type: 'step',
   epoch,
