@@ -1,26 +1,27 @@
+import { CodedError } from '../util/coded-error.js';
+
 /** Stable codes of the report layer (reading, merging, journals). */
-export type ReportErrorCode =
+export const REPORT_ERROR_CODES = [
   /** A report or journal file could not be read (missing, permissions). */
-  | 'REPORT_UNREADABLE'
+  'REPORT_UNREADABLE',
   /** The file is not JSON, or not an ldf scan report. */
-  | 'NOT_A_SCAN_REPORT'
+  'NOT_A_SCAN_REPORT',
   /** The report does not match its schema. */
-  | 'REPORT_INVALID'
+  'REPORT_INVALID',
   /** A report version this ldf does not know. */
-  | 'REPORT_VERSION'
+  'REPORT_VERSION',
   /** `ldf report merge`: the reports come from different models or options (see --allow-mixed). */
-  | 'MIXED_REPORTS'
+  'MIXED_REPORTS',
   /** A journal from an interrupted run is in the way (see --resume). */
-  | 'JOURNAL_EXISTS'
+  'JOURNAL_EXISTS',
   /** A journal's header is missing or broken. */
-  | 'JOURNAL_INVALID';
+  'JOURNAL_INVALID',
+] as const;
 
-export class ReportError extends Error {
-  readonly code: ReportErrorCode;
+export type ReportErrorCode = (typeof REPORT_ERROR_CODES)[number];
 
-  constructor(code: ReportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReportError';
-    this.code = code;
+export class ReportError extends CodedError<ReportErrorCode> {
+  constructor(code: ReportErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../util/coded-error.js';
+
 /**
  * Glob patterns for `--include` / `--exclude`, matched against a path
  * relative to the scanned folder, with `/` as the separator.
@@ -13,11 +15,10 @@
  */
 export type PathMatcher = (relativePath: string) => boolean;
 
-export class GlobError extends Error {
-  readonly code = 'BAD_GLOB';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'GlobError';
+/** A bad --include / --exclude pattern (code 'BAD_GLOB'); ldf scan and ldf eval report it as a UsageError. */
+export class GlobError extends CodedError<'BAD_GLOB'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BAD_GLOB', message, options);
   }
 }
 

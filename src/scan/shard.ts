@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CodedError } from '../util/coded-error.js';
 
 /** One share of a batch split across N jobs: index is 1-based (1..count). */
 export interface Shard {
@@ -6,11 +7,10 @@ export interface Shard {
   count: number;
 }
 
-export class ShardError extends Error {
-  readonly code = 'BAD_SHARD';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShardError';
+/** A bad --shard value or environment (code 'BAD_SHARD'); the scan flags report it as a UsageError. */
+export class ShardError extends CodedError<'BAD_SHARD'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BAD_SHARD', message, options);
   }
 }
 

@@ -1,34 +1,43 @@
+import { CodedError } from '../util/coded-error.js';
+
 /**
  * Stable machine-readable codes for every failure the video layer reports.
  * Callers (CLI, reports) should branch on `code`, never on `message`.
  */
-export type VideoErrorCode =
+export const VIDEO_ERROR_CODES = [
   /** An ffmpeg binary could not be found (or an explicitly given path does not exist). */
-  | 'FFMPEG_NOT_FOUND'
+  'FFMPEG_NOT_FOUND',
   /** An ffprobe binary could not be found (or an explicitly given path does not exist). */
-  | 'FFPROBE_NOT_FOUND'
+  'FFPROBE_NOT_FOUND',
   /** The input file does not exist. */
-  | 'FILE_NOT_FOUND'
+  'FILE_NOT_FOUND',
   /** The input file exists but cannot be read by this process. */
-  | 'PERMISSION_DENIED'
+  'PERMISSION_DENIED',
   /** The input path is not a regular file (directory, device, socket...). */
-  | 'NOT_A_FILE'
+  'NOT_A_FILE',
   /** The input file has zero bytes. */
-  | 'EMPTY_FILE'
+  'EMPTY_FILE',
   /** ffprobe/ffmpeg could not make sense of the file (not media, corrupt, truncated). */
-  | 'UNREADABLE_MEDIA'
+  'UNREADABLE_MEDIA',
   /** The file is media but has no video stream (audio only, or only cover art). */
-  | 'NO_VIDEO_STREAM'
+  'NO_VIDEO_STREAM',
   /** ffmpeg failed while decoding frames. */
-  | 'FRAME_READ_FAILED'
+  'FRAME_READ_FAILED',
   /** A duration string could not be parsed. */
-  | 'BAD_DURATION'
+  'BAD_DURATION',
   /** A sampling spec / range / option is invalid (e.g. frames <= 0, end <= start). */
-  | 'BAD_SAMPLING'
+  'BAD_SAMPLING',
   /** The operation was aborted through its AbortSignal. */
-  | 'ABORTED'
+  'ABORTED',
   /** A child process ran longer than its time limit. */
-  | 'TIMEOUT';
+  'TIMEOUT',
+  /** The decoder thread of a DecodePool failed or exited: every file it was decoding fails with this. */
+  'DECODER_FAILED',
+  /** A file was opened on, or was still decoding in, a DecodePool that has been closed. */
+  'DECODER_CLOSED',
+] as const;
+
+export type VideoErrorCode = (typeof VIDEO_ERROR_CODES)[number];
 
 export interface VideoErrorOptions {
   /** The media file the error is about, when there is one. */
@@ -38,20 +47,15 @@ export interface VideoErrorOptions {
   cause?: unknown;
 }
 
-/** The one error class thrown by src/video. */
-export class VideoError extends Error {
-  readonly code: VideoErrorCode;
+/** The error class of src/video (an unexpected error of a DecodePool's thread comes back as a DecoderThreadError). */
+export class VideoError extends CodedError<VideoErrorCode> {
   readonly filePath: string | undefined;
   readonly reason: string | undefined;
-  override readonly cause: unknown;
 
   constructor(code: VideoErrorCode, message: string, options: VideoErrorOptions = {}) {
-    super(message);
-    this.name = 'VideoError';
-    this.code = code;
+    super(code, message, { cause: options.cause });
     this.filePath = options.filePath;
     this.reason = options.reason;
-    this.cause = options.cause;
   }
 }
 

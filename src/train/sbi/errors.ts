@@ -1,18 +1,19 @@
+import { CodedError } from '../../util/coded-error.js';
+
 /** Errors raised by the self-blended-image synthesis. `code` is stable for callers (ldf dataset ...). */
-export type SbiErrorCode =
+export const SBI_ERROR_CODES = [
   /** A crop that is not a square RGB24 image (length size * size * 3). */
-  | 'BAD_CROP'
+  'BAD_CROP',
   /** Landmarks that are not 68 finite [x, y] points. */
-  | 'BAD_LANDMARKS'
+  'BAD_LANDMARKS',
   /** Any other bad argument (seed, sample index, parameter override, preview input). */
-  | 'BAD_ARGUMENT';
+  'BAD_ARGUMENT',
+] as const;
 
-export class SbiError extends Error {
-  readonly code: SbiErrorCode;
+export type SbiErrorCode = (typeof SBI_ERROR_CODES)[number];
 
-  constructor(code: SbiErrorCode, message: string) {
-    super(message);
-    this.name = 'SbiError';
-    this.code = code;
+export class SbiError extends CodedError<SbiErrorCode> {
+  constructor(code: SbiErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
   }
 }
