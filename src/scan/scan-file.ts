@@ -9,6 +9,7 @@ import { computeSampleTimes, type SamplingSpec } from '../video/sample-times.js'
 import { aggregateScores, type AggregateOptions } from './aggregate-scores.js';
 import { fileSha256 } from './file-sha256.js';
 import { linkTracks } from './link-tracks.js';
+import { ScanError } from './scan-error.js';
 
 /** A face as the detector reports it (frame pixels). */
 export interface FoundFace {
@@ -237,7 +238,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     let t = performance.now();
     for await (const frame of opened.frames()) {
       timings.decodeMs += performance.now() - t;
-      if (settings.signal?.aborted === true) throw Object.assign(new Error('aborted'), { code: 'ABORTED' });
+      if (settings.signal?.aborted === true) throw new ScanError('ABORTED', 'aborted');
       if (result.media === null) result.media = mediaSummary(media, frame.width, frame.height);
       if (frame.keyframe === true) keyframeFrames++;
       const frameIndex = result.framesSampled++;
@@ -270,7 +271,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     }
     await classify();
     if (result.framesSampled === 0) {
-      throw Object.assign(new Error('no frame could be decoded in the sampled range'), { code: 'NO_FRAMES' });
+      throw new ScanError('NO_FRAMES', 'no frame could be decoded in the sampled range');
     }
     result.facesDetected = faces.length + facesTooSmall;
     if (!media.isStillImage && (settings.sampling.mode === 'count' || settings.sampling.mode === 'every')) {

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeWorkerData, FromDecoder, SerializedError, ToDecoder } from './decode-protocol.js';
 import type { FfmpegBinaries } from './ffmpeg-binaries.js';
 import type { VideoFrame } from './frame-reader.js';
+import { DecoderThreadError } from './decoder-thread-error.js';
 import { WarningRelay, type FrameRequest, type MediaOpener, type OpenedMedia, type ProbedMedia } from './media-opener.js';
 import { VideoError, type VideoErrorCode } from './video-error.js';
 
@@ -33,7 +34,7 @@ function deserializeError(error: SerializedError, path: string): Error {
   if (error.name === 'VideoError') {
     return new VideoError(error.code as VideoErrorCode, error.message, { filePath: path, reason: error.reason });
   }
-  return Object.assign(new Error(error.message), { code: error.code });
+  return new DecoderThreadError(error.code, error.message);
 }
 
 export class PoolFile implements OpenedMedia {
@@ -180,7 +181,7 @@ export class DecodePool implements MediaOpener {
   }
 
   private crash(error: Error): void {
-    this.crashed ??= Object.assign(new Error(`decoder thread failed: ${error.message}`, { cause: error }), { code: 'DECODER_FAILED' });
+    this.crashed ??= new VideoError('DECODER_FAILED', `decoder thread failed: ${error.message}`, { cause: error });
     for (const file of [...this.files.values()]) file.fail(this.crashed);
   }
 
@@ -218,7 +219,7 @@ export class DecodePool implements MediaOpener {
   async close(): Promise<void> {
     for (const file of [...this.files.values()]) file.close();
     if (this.crashed === null) {
-      this.crashed = Object.assign(new Error('the decoder pool is closed'), { code: 'DECODER_CLOSED' });
+      this.crashed = new VideoError('DECODER_CLOSED', 'the decoder pool is closed');
       this.worker.postMessage({ type: 'shutdown' } satisfies ToDecoder);
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000).unref());
       if ((await Promise.race([this.exited.then(() => 'exited' as const), timeout])) === 'timeout') await this.worker.terminate();
