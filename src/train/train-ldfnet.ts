@@ -36,6 +36,9 @@ import { cropAt, DEFAULT_AUGMENT, packImages, sampleImages, type LabelledImage, 
 import type { AugmentOptions } from './augment.js';
 import type { DegradeOptions } from './degrade.js';
 import { fitSimilarity, type Rng, type SwapDonor } from './sbi/index.js';
+import { TrainError } from './train-error.js';
+
+export { TrainError };
 
 export interface TrainOptions {
   dataDir: string;
@@ -165,15 +168,6 @@ interface TrainState {
    * checkpoints written before it was recorded; such a run adopts the recipe it is resumed with.
    */
   recipe?: string;
-}
-
-export class TrainError extends Error {
-  readonly code: 'NO_TRAIN_DATA' | 'RESUME_MISMATCH' | 'BAD_OPTIONS';
-  constructor(code: TrainError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TrainError';
-    this.code = code;
-  }
 }
 
 /**
