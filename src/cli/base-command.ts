@@ -1,10 +1,18 @@
 import { Command, Flags, Errors } from '@oclif/core';
+import { CodedError } from '../util/coded-error.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
-/** An error's stable code, when it has one (ours all do). */
+/**
+ * The code an error line starts with (`ldf: [CODE] ...`): ours (every CodedError, docs/error-codes.md),
+ * oclif's own when it gives one, and Node's (system errors such as ENOENT or EACCES, and its ERR_* codes);
+ * none for any other error.
+ */
 function errorCode(error: unknown): string | undefined {
+  if (error instanceof CodedError) return error.code;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  if (typeof code !== 'string') return undefined;
+  if (error instanceof Errors.CLIError) return code;
+  return error instanceof Error && /^(?:E[A-Z0-9]+|ERR_[A-Z0-9_]+)$/.test(code) ? code : undefined;
 }
 
 /**
