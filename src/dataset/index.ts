@@ -35,4 +35,3 @@ export {
   type PrepareListener,
   type PrepareSummary,
 } from './prepare-dataset.js';
-export { landmarkSheetSize, pickPreviewItems, writeDatasetPreview, type PreviewOptions, type PreviewResult } from './preview-dataset.js';

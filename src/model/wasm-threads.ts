@@ -346,7 +346,7 @@ function installPthreadShim(s: ShimSession, threads: number): () => void {
 }
 
 /** Source fragments identifying the process listeners emscripten's Node glue adds. */
-function isEmscriptenProcessListener(listener: Function): boolean {
+function isEmscriptenProcessListener(listener: (...args: never[]) => unknown): boolean {
   const src = Function.prototype.toString.call(listener);
   return src.includes('ExitStatus') || /throw\s+reason/.test(src);
 }
@@ -360,7 +360,7 @@ function snapshotProcessListeners(): () => void {
     for (const event of events) {
       const known = before.get(event) ?? new Set();
       for (const listener of emitter.listeners(event)) {
-        if (!known.has(listener) && isEmscriptenProcessListener(listener)) {
+        if (!known.has(listener) && isEmscriptenProcessListener(listener as (...args: never[]) => unknown)) {
           emitter.removeListener(event, listener as (...args: unknown[]) => void);
         }
       }

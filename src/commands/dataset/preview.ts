@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { parseNumberFlag } from '../../cli/scan-flags.js';
 import type { DatasetSplit, FaceLabel } from '../../dataset/dataset-format.js';
-import { writeDatasetPreview } from '../../dataset/preview-dataset.js';
+import { writeDatasetPreview } from '../../train/preview-dataset.js';
 
 export default class DatasetPreviewCommand extends BaseCommand {
   static override summary = 'Write a sample sheet of a prepared dataset\'s crops (and their self-blended twins) for a person to look at.';

@@ -48,7 +48,7 @@ import {
   type SbiHullType,
   type SbiPartsMask,
 } from './mask.js';
-import { chance, pick, uniform, uniformInt, type Rng } from './rng.js';
+import { chance, pick, uniform, type Rng } from './rng.js';
 
 export type { Point, SbiHullType, SbiPart, SbiPartsMask } from './mask.js';
 

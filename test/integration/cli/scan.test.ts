@@ -167,6 +167,7 @@ describe('ldf scan', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^FILE\s+VERDICT\s+SCORE\s+FRAMES\s+FACES\s+TRACKS\s+TIME/);
     expect(table.stdout).toContain('no-face');
+    // eslint-disable-next-line no-control-regex
     expect(table.stdout).not.toMatch(/\u001b\[/); // NO_COLOR / not a TTY: no colour codes
   });
 

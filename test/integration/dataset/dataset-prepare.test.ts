@@ -8,13 +8,12 @@ import { cropFace } from '../../../src/faces/crop-face.js';
 import { FaceDetector } from '../../../src/faces/face-detector.js';
 import { sbiPreviewSheetSize } from '../../../src/train/sbi/index.js';
 import { decodeStill } from '../../../src/dataset/decode-still.js';
+import { landmarkSheetSize, writeDatasetPreview } from '../../../src/train/preview-dataset.js';
 import {
   DATASET_FILES,
-  landmarkSheetSize,
   openDataset,
   prepareDataset,
   readCrop,
-  writeDatasetPreview,
   type DatasetItem,
   type ErrorRecord,
   type PrepareDatasetOptions,

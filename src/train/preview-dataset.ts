@@ -1,13 +1,13 @@
 /**
- * `ldf dataset preview`: contact sheets for a person to look at. With SBI, each row is a crop, its mask, its
+ * `ldf dataset preview` (beside the trainer, since it shows what training synthesises): contact sheets for a person to look at. With SBI, each row is a crop, its mask, its
  * self-blended twin and the amplified difference (src/train/sbi writeSbiPreviewSheet); without, a grid of
  * crops with their 68 landmarks drawn.
  */
 import sharp from 'sharp';
-import { mulberry32, sampleRng, sbiPreviewSheetSize, synthesizeSbi, writeSbiPreviewSheet, type SbiPreviewSample } from '../train/sbi/index.js';
-import { DatasetError } from './dataset-error.js';
-import type { DatasetItem, DatasetSplit, FaceLabel } from './dataset-format.js';
-import { openDataset, readCrop } from './open-dataset.js';
+import { mulberry32, sampleRng, sbiPreviewSheetSize, synthesizeSbi, writeSbiPreviewSheet, type SbiPreviewSample } from './sbi/index.js';
+import { DatasetError } from '../dataset/dataset-error.js';
+import type { DatasetItem, DatasetSplit, FaceLabel } from '../dataset/dataset-format.js';
+import { openDataset, readCrop } from '../dataset/open-dataset.js';
 
 export interface PreviewOptions {
   /** Samples on the sheet (fewer when the dataset has fewer matching items). Default 8. */

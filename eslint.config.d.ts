@@ -1,0 +1,4 @@
+// Types of eslint.config.js for the tests that read its layer table (test/unit/architecture).
+export declare const LAYERS: Record<string, readonly string[]>;
+declare const config: unknown;
+export default config;
