@@ -28,8 +28,4 @@ export const FACES_ERROR_CODES = [
 
 export type FacesErrorCode = (typeof FACES_ERROR_CODES)[number];
 
-export class FacesError extends CodedError<FacesErrorCode> {
-  constructor(code: FacesErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class FacesError extends CodedError<FacesErrorCode> {}

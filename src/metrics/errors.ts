@@ -22,8 +22,4 @@ export const METRICS_ERROR_CODES = [
 
 export type MetricsErrorCode = (typeof METRICS_ERROR_CODES)[number];
 
-export class MetricsError extends CodedError<MetricsErrorCode> {
-  constructor(code: MetricsErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class MetricsError extends CodedError<MetricsErrorCode> {}

@@ -59,11 +59,7 @@ export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number];
 /** Every code a ModelError (or one of its backend subclasses) can carry. */
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number] | BackendErrorCode;
 
-export class ModelError extends CodedError<ModelErrorCode> {
-  constructor(code: ModelErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ModelError extends CodedError<ModelErrorCode> {}
 
 /** Base class of every backend-selection error; `code` is one of {@link BackendErrorCode}. */
 export class BackendError extends ModelError {

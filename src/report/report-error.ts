@@ -20,8 +20,4 @@ export const REPORT_ERROR_CODES = [
 
 export type ReportErrorCode = (typeof REPORT_ERROR_CODES)[number];
 
-export class ReportError extends CodedError<ReportErrorCode> {
-  constructor(code: ReportErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ReportError extends CodedError<ReportErrorCode> {}

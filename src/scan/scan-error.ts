@@ -11,8 +11,4 @@ export const SCAN_ERROR_CODES = [
 export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
 
 /** An error of src/scan/scan-file.ts; it ends up as the file's `error` in the report. */
-export class ScanError extends CodedError<ScanErrorCode> {
-  constructor(code: ScanErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ScanError extends CodedError<ScanErrorCode> {}

@@ -12,8 +12,4 @@ export const TRAIN_ERROR_CODES = [
 
 export type TrainErrorCode = (typeof TRAIN_ERROR_CODES)[number];
 
-export class TrainError extends CodedError<TrainErrorCode> {
-  constructor(code: TrainErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class TrainError extends CodedError<TrainErrorCode> {}

@@ -12,8 +12,4 @@ export const SBI_ERROR_CODES = [
 
 export type SbiErrorCode = (typeof SBI_ERROR_CODES)[number];
 
-export class SbiError extends CodedError<SbiErrorCode> {
-  constructor(code: SbiErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class SbiError extends CodedError<SbiErrorCode> {}
