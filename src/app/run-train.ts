@@ -5,58 +5,28 @@
  */
 import path from 'node:path';
 import { selectBackend, type BackendInfo, type BackendName } from '../model/backend.js';
-import type { LdfnetConfig, LdfnetVariant } from '../model/ldfnet-config.js';
 import { DEFAULT_AUGMENT } from '../train/augment.js';
 import { DEFAULT_DEGRADE } from '../train/degrade.js';
 import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
 import { trainLdfnet, type TrainEvent, type TrainOptions } from '../train/train-ldfnet.js';
-import type { Synthesis } from '../train/training-batch.js';
 
-export interface TrainRequest {
+/**
+ * The trainer's options (TrainOptions), with the presets as switches: augment and degrade are on/off (the
+ * presets DEFAULT_AUGMENT and DEFAULT_DEGRADE), the model id defaults to the output folder's name, and the
+ * backend to select.
+ */
+export type TrainRequest = Omit<TrainOptions, 'augment' | 'degrade' | 'id' | 'mixMicroBatches'> & {
   backend?: BackendName | undefined;
   threads?: number | undefined;
-  /** A prepared dataset (ldf dataset prepare). */
-  dataDir: string;
-  /** A separate validation dataset; default: the val split of dataDir. */
-  valDir?: string | undefined;
-  /** The output model folder (checkpoint and log inside). */
-  outDir: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  lrDecay: number;
-  seed: number;
-  variant: LdfnetVariant;
-  synthesize: Synthesis;
-  /** How validation faces become images; default: as synthesize. */
-  valSynthesize?: Synthesis | undefined;
   /** Flip, rotation and JPEG augmentation (DEFAULT_AUGMENT); false: none. */
   augment: boolean;
   /** Crop scale and shift jitter over DEFAULT_AUGMENT (used with augment only). */
   cropJitter?: { maxScaleJitter: number; maxShiftJitter: number } | undefined;
-  /** With SBI: probability of a parts-only blend. */
-  sbiParts: number;
-  /** With SBI: probability of a cross-identity blend. */
-  swapProbability: number;
   /** Scan-like degradations (DEFAULT_DEGRADE); false: none. */
   degrade: boolean;
-  checkpointEverySteps: number;
-  resume: boolean;
-  maxSteps?: number | undefined;
-  epochItems?: number | undefined;
-  maxValItems: number;
-  microBatch: number;
-  /** Architecture overrides over the default LDFnet config. */
-  config?: Partial<LdfnetConfig> | undefined;
-  /** A trained model folder whose weights start the run. */
-  initFrom?: string | undefined;
-  keepEpochs: boolean;
   /** Model id for the manifest; default: the output folder's name. */
   id?: string | undefined;
-  toolVersion: string;
-  /** Aborting stops the run after the current step and a checkpoint. */
-  signal?: AbortSignal | undefined;
-}
+};
 
 /** The trainer's events as runTrain reports them: 'start' also names the backend the run selected. */
 export type TrainRunEvent = Exclude<TrainEvent, { type: 'start' }> | (Extract<TrainEvent, { type: 'start' }> & { backend: BackendInfo['name'] });
@@ -78,34 +48,12 @@ export interface TrainRun {
 
 /** The trainer's options for a request (no I/O). */
 export function trainOptionsFor(request: TrainRequest): TrainOptions {
+  const { backend: _backend, threads: _threads, augment, cropJitter, degrade, id, ...options } = request;
   return {
-    dataDir: request.dataDir,
-    valDir: request.valDir,
-    outDir: request.outDir,
-    epochs: request.epochs,
-    batchSize: request.batchSize,
-    learningRate: request.learningRate,
-    lrDecay: request.lrDecay,
-    seed: request.seed,
-    variant: request.variant,
-    synthesize: request.synthesize,
-    augment: request.augment ? { ...DEFAULT_AUGMENT, ...request.cropJitter } : null,
-    swapProbability: request.swapProbability,
-    degrade: request.degrade ? DEFAULT_DEGRADE : null,
-    checkpointEverySteps: request.checkpointEverySteps,
-    resume: request.resume,
-    maxSteps: request.maxSteps,
-    maxValItems: request.maxValItems,
-    microBatch: request.microBatch,
-    ...(request.config === undefined ? {} : { config: request.config }),
-    ...(request.epochItems === undefined ? {} : { epochItems: request.epochItems }),
-    sbiParts: request.sbiParts,
-    ...(request.valSynthesize === undefined ? {} : { valSynthesize: request.valSynthesize }),
-    ...(request.initFrom === undefined ? {} : { initFrom: request.initFrom }),
-    keepEpochs: request.keepEpochs,
-    id: request.id ?? path.basename(path.resolve(request.outDir)),
-    toolVersion: request.toolVersion,
-    ...(request.signal === undefined ? {} : { signal: request.signal }),
+    ...options,
+    augment: augment ? { ...DEFAULT_AUGMENT, ...cropJitter } : null,
+    degrade: degrade ? DEFAULT_DEGRADE : null,
+    id: id ?? path.basename(path.resolve(request.outDir)),
   };
 }
 
