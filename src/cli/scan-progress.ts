@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
+import type { BatchOutcome } from '../scan/scan-batch.js';
 import type { ScanEvent } from '../scan/scan-file.js';
+import type { StderrWriter } from './stderr-writer.js';
 
 export interface ScanProgress {
   onEvent(event: ScanEvent): void;
@@ -52,5 +54,20 @@ export function createScanProgress(options: { totalFiles: number; enabled: boole
     stop() {
       multi.stop();
     },
+  };
+}
+
+/**
+ * What `ldf scan` and `ldf eval` do with each file's outcome: a file not scanned now (skipped, resumed)
+ * moves the files bar on; a file that failed gets its one `ldf: PATH: MESSAGE [CODE]` line (bars stopped
+ * first, so the line is not drawn over).
+ */
+export function outcomeReporter(progress: ScanProgress, say: StderrWriter): (outcome: BatchOutcome) => void {
+  return (outcome) => {
+    if (outcome.kind !== 'scanned') return progress.advance();
+    const error = outcome.result.error;
+    if (error === null || say.quiet) return;
+    progress.stop();
+    say(`${outcome.result.path}: ${error.message} [${error.code}]`);
   };
 }

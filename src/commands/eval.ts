@@ -8,7 +8,7 @@ import { engineRequestFromFlags } from '../cli/engine-request.js';
 import { evalSummaryLine } from '../cli/eval-summary.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
-import { createScanProgress } from '../cli/scan-progress.js';
+import { createScanProgress, outcomeReporter } from '../cli/scan-progress.js';
 import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
@@ -107,13 +107,7 @@ EXIT CODES
         {
           emit: (event) => progress.onEvent(event),
           notice: say,
-          onOutcome: (outcome) => {
-            if (outcome.kind === 'skipped') return progress.advance();
-            const error = outcome.result.error;
-            if (error === null || flags.quiet) return;
-            progress.stop();
-            say(`${outcome.result.path}: ${error.message} [${error.code}]`);
-          },
+          onOutcome: outcomeReporter(progress, say),
         },
       );
     } finally {

@@ -7,7 +7,7 @@ import { engineRequestFromFlags } from '../cli/engine-request.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../cli/render-report.js';
-import { createScanProgress } from '../cli/scan-progress.js';
+import { createScanProgress, outcomeReporter } from '../cli/scan-progress.js';
 import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, parseShardFlag, scanFlags } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
@@ -102,13 +102,7 @@ ${BaseCommand.exitCodesHelp}`;
         {
           emit: (event) => progress.onEvent(event),
           notice: say,
-          onOutcome: (outcome) => {
-            if (outcome.kind !== 'scanned') return progress.advance();
-            const error = outcome.result.error;
-            if (error === null || flags.quiet) return;
-            progress.stop();
-            say(`${outcome.result.path}: ${error.message} [${error.code}]`);
-          },
+          onOutcome: outcomeReporter(progress, say),
         },
       );
     } finally {
