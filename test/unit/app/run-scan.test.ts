@@ -11,10 +11,10 @@ import type { BatchOutcome } from '../../../src/scan/scan-batch.js';
 import type { CropFunction, FaceFinder, ScanSettings } from '../../../src/scan/scan-file.js';
 import type { FfmpegAdapter } from '../../../src/video/ffmpeg-adapter.js';
 import type { VideoFrame } from '../../../src/video/frame-reader.js';
-import type { MediaInfo } from '../../../src/video/media-info.js';
 import { WarningRelay, type MediaOpener, type OpenedMedia } from '../../../src/video/media-opener.js';
 import { VideoError } from '../../../src/video/video-error.js';
 import { OPTIONS } from '../../helpers/report-fixtures.js';
+import { FAKE_SCAN_SETTINGS, fakeMediaInfo } from '../../helpers/fake-scan.js';
 
 /**
  * runScan() on fakes behind the interfaces scan-file.ts defines: a MediaOpener whose frames carry the
@@ -23,19 +23,7 @@ import { OPTIONS } from '../../helpers/report-fixtures.js';
  */
 let dir: string;
 
-const media = (file: string): MediaInfo =>
-  ({
-    filePath: file,
-    formatName: 'mov,mp4',
-    durationMs: 1000,
-    startTimeMs: 0,
-    sizeBytes: 3,
-    video: { index: 0, codec: 'h264', width: 8, height: 8, displayWidth: 8, displayHeight: 8, rotationDeg: 0, frameRate: 4, isVariableFrameRate: false, bitDepth: 8, isHdr: false, durationMs: 1000 },
-    videoStreamCount: 1,
-    hasAudio: false,
-    isStillImage: false,
-    formatTags: {},
-  }) as unknown as MediaInfo;
+const media = fakeMediaInfo;
 
 const opened: string[] = [];
 const opener: MediaOpener = {
@@ -76,16 +64,7 @@ const engine: ScanEngineView = {
   detectorInfo: { name: 'ssd', package: '@vladmandic/face-api', version: '0.0.0' },
 };
 
-const settings: ScanSettings = {
-  sampling: { mode: 'count', frames: 3 },
-  minFacePx: 0,
-  minConfidence: 0.5,
-  maxFaces: 10,
-  aggregate: { rule: 'mean' },
-  minTrackFaces: 1,
-  thresholds: { real: 0.3, fake: 0.7 },
-  batchSize: 2,
-};
+const settings: ScanSettings = FAKE_SCAN_SETTINGS;
 
 // Options as a report records them (schema-valid: the journal and --resume check them).
 const options: ScanOptions = { ...OPTIONS, thresholds: { real: 0.3, fake: 0.7 }, failOn: 'fake' };

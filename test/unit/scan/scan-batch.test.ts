@@ -9,28 +9,14 @@ import { scanBatch, type BatchOutcome } from '../../../src/scan/scan-batch.js';
 import type { ScanContext, ScanSettings } from '../../../src/scan/scan-file.js';
 import type { FfmpegAdapter } from '../../../src/video/ffmpeg-adapter.js';
 import type { VideoFrame } from '../../../src/video/frame-reader.js';
-import type { MediaInfo } from '../../../src/video/media-info.js';
 import { WarningRelay, type OpenedMedia } from '../../../src/video/media-opener.js';
 import { VideoError } from '../../../src/video/video-error.js';
+import { FAKE_SCAN_SETTINGS, fakeMediaInfo } from '../../helpers/fake-scan.js';
 
 let dir: string;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const media = (file: string): MediaInfo =>
-  ({
-    filePath: file,
-    formatName: 'mov,mp4',
-    formatLongName: null,
-    durationMs: 1000,
-    startTimeMs: 0,
-    sizeBytes: 3,
-    bitRate: null,
-    video: { index: 0, codec: 'h264', width: 8, height: 8, displayWidth: 8, displayHeight: 8, rotationDeg: 0, frameRate: 4, isVariableFrameRate: false, bitDepth: 8, isHdr: false, durationMs: 1000 },
-    videoStreamCount: 1,
-    hasAudio: false,
-    isStillImage: false,
-    formatTags: {},
-  }) as unknown as MediaInfo;
+const media = fakeMediaInfo;
 
 /**
  * A fake decoder: frames after random delays (so files finish decoding out of order), the file's
@@ -91,16 +77,7 @@ function context(opener: FakeOpener): ScanContext {
   return ctx;
 }
 
-const settings: ScanSettings = {
-  sampling: { mode: 'count', frames: 3 },
-  minFacePx: 0,
-  minConfidence: 0.5,
-  maxFaces: 10,
-  aggregate: { rule: 'mean' },
-  minTrackFaces: 1,
-  thresholds: { real: 0.3, fake: 0.7 },
-  batchSize: 2,
-};
+const settings: ScanSettings = FAKE_SCAN_SETTINGS;
 
 const entry = (name: string, needsContentCheck = false): InputEntry => ({
   path: path.join(dir, name),
