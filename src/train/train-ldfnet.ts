@@ -68,6 +68,14 @@ export interface TrainOptions {
   /** Images per forward/backward pass; their gradients are summed into one step of `batchSize` images. */
   microBatch: number;
   /**
+   * 'batch' (default): batch norm normalises each micro-batch by its own statistics and updates the moving
+   * ones. 'frozen': every batch norm normalises with the moving statistics of the starting model (initFrom),
+   * which stay fixed; gamma and beta still learn. A micro-batch of 2 gives noisy statistics that depend on
+   * the other image, which inference never sees; frozen batch norm trains exactly the function inference
+   * runs. It needs initFrom: a fresh network has no statistics to freeze.
+   */
+  batchNorm?: 'batch' | 'frozen';
+  /**
    * Shuffle a step's images across micro-batches (default true; see mixBatch). false keeps each item's real
    * and fake next to each other (tests that rebuild a step's loss from other runs).
    */
@@ -224,6 +232,7 @@ function fingerprintOf(options: TrainOptions, config: LdfnetConfig, train: Datas
     microBatch: options.microBatch,
     // Only when not the default, so checkpoints written before the option existed still resume.
     ...(options.mixMicroBatches === false ? { mixMicroBatches: false } : {}),
+    ...(options.batchNorm === 'frozen' ? { batchNorm: 'frozen' } : {}),
     synthesize: options.synthesize,
     // Each only when set, so runs written before these options existed still resume.
     ...((options.sbiParts ?? 0) > 0 ? { sbiParts: options.sbiParts } : {}),
@@ -317,6 +326,7 @@ function trainStep(
   learningRate: number,
   adamStep: number,
   microBatch: number,
+  frozenBatchNorm: boolean,
 ): { loss: number; accuracy: number } {
   const size = config.inputSize;
   const b = labels.length;
@@ -338,7 +348,7 @@ function trainStep(
       const f = (...ws: tf.Tensor[]): tf.Scalar => {
         const p = new Map(state.params);
         state.names.forEach((name, i) => p.set(name, ws[i]!));
-        const ctx = new LayerContext({ params: p, training: true });
+        const ctx = new LayerContext({ params: p, training: true, frozenBatchNorm });
         const logits = ldfnetForward(ctx, config, x);
         for (const o of ctx.bnObservations) {
           const list = observations.get(o.name) ?? [];
@@ -597,6 +607,9 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
   if (options.batchSize < 2 || (options.synthesize === 'sbi' && options.batchSize % 2 !== 0)) {
     throw new TrainError('BAD_OPTIONS', `batch size must be >= 2 (and even with SBI), got ${options.batchSize}`);
   }
+  if (options.batchNorm === 'frozen' && options.initFrom === undefined) {
+    throw new TrainError('BAD_OPTIONS', 'frozen batch norm needs a starting model (--init-from): a fresh network has no statistics to freeze');
+  }
   const config: LdfnetConfig = { ...DEFAULT_LDFNET_CONFIG, ...options.config, variant: options.variant };
   const data: OpenedDataset = await openDataset(options.dataDir);
   const labelOk = (item: DatasetItem): boolean => options.synthesize !== 'sbi' || item.label === 'real';
@@ -712,7 +725,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
         if (progress.stepInEpoch + 1 < stepsPerEpoch) next = makeBatch(progress.stepInEpoch + 1);
         const images = options.mixMicroBatches === false ? pairs.flat() : mixBatch(pairs, options.seed, progress.globalStep, options.microBatch);
         const { pixels, labels } = packImages(images, config.inputSize);
-        const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1, options.microBatch);
+        const { loss, accuracy } = trainStep(state, config, manifest, pixels, labels, learningRate, progress.globalStep + 1, options.microBatch, options.batchNorm === 'frozen');
         const seconds = (performance.now() - t0) / 1000;
         progress.globalStep += 1;
         progress.stepInEpoch += 1;
@@ -838,7 +851,8 @@ function trainedManifest(
         validationSynthesize: options.valSynthesize ?? options.synthesize,
         initFrom,
         augment: options.augment,
-        batchNormMomentum: BN_MOMENTUM,
+        batchNorm: options.batchNorm ?? 'batch',
+        batchNormMomentum: options.batchNorm === 'frozen' ? null : BN_MOMENTUM,
         loss: 'softmax-cross-entropy',
       },
       selectedEpoch: epoch,

@@ -3,7 +3,8 @@ import { BN_EPSILON, ONES, ZEROS, type LayerContext } from './layer-context.js';
 
 /**
  * Batch normalisation over the channel (last) axis, parameters `${name}.gamma|beta|mean|variance`.
- * Training uses the batch statistics and records them for the moving averages.
+ * Training uses the batch statistics and records them for the moving averages, except with frozen batch
+ * norm (LayerContext.frozenBatchNorm), which normalises with the moving statistics as inference does.
  */
 export function batchNorm(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.Tensor4D {
   return ctx.scope(name, () => {
@@ -13,6 +14,7 @@ export function batchNorm(ctx: LayerContext, name: string, x: tf.Tensor4D): tf.T
     // The moving statistics are declared in both modes so they always exist.
     const movingMean = ctx.param('mean', [c], ZEROS) as tf.Tensor1D;
     const movingVariance = ctx.param('variance', [c], ONES) as tf.Tensor1D;
+    if (ctx.frozenBatchNorm) return frozenBatchNormTraining(x, gamma, beta, movingMean, movingVariance);
     if (ctx.training) {
       const bnName = ctx.fullName('').replace(/\.$/, '');
       return batchNormTraining(x, gamma, beta, (mean, variance, count) =>
@@ -97,4 +99,39 @@ export function foldBatchNorm(
     const bias = tf.sub(bn.beta, tf.mul(bn.mean, scale)) as tf.Tensor1D;
     return { filter: folded, bias };
   });
+}
+
+/**
+ * Batch norm with fixed statistics (the moving ones), trainable gamma and beta, its gradient by hand:
+ *   y = gamma * (x - mean) * inv + beta,  inv = 1 / sqrt(var + eps),
+ *   dx = dy * gamma * inv,  dbeta = Σ dy,  dgamma = inv * (Σ dy * x - mean * Σ dy),
+ * sums over batch, height and width. The output of a pass does not depend on the other images of the
+ * micro-batch, so training sees what inference sees. The moving statistics get no gradient.
+ */
+function frozenBatchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  movingMean: tf.Tensor1D,
+  movingVariance: tf.Tensor1D,
+): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, bt] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const invStd = tf.rsqrt(tf.add(movingVariance, BN_EPSILON)) as tf.Tensor1D;
+    const scale = tf.mul(g, invStd) as tf.Tensor1D;
+    const shift = tf.sub(bt, tf.mul(movingMean, scale)) as tf.Tensor1D;
+    save([input, invStd, scale]);
+    return {
+      value: tf.add(tf.mul(input, scale), shift) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, inv, sc] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+        const dyT = dy as tf.Tensor4D;
+        const dBeta = sumNhw(dyT);
+        const dGamma = tf.mul(tf.sub(sumNhw(tf.mul(dyT, xs) as tf.Tensor4D), tf.mul(movingMean, dBeta)), inv);
+        return [tf.mul(dyT, sc), dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
 }

@@ -69,6 +69,11 @@ export const ONES: ParamInit = { kind: 'ones' };
  */
 export class LayerContext {
   readonly training: boolean;
+  /**
+   * Training with frozen batch norm: every BN layer normalises with its moving statistics, as at inference,
+   * and records nothing; gamma and beta still learn. Only meaningful with `training`.
+   */
+  readonly frozenBatchNorm: boolean;
   readonly counter: MacCounter | undefined;
   readonly bnObservations: BatchNormObservation[] = [];
   /** Every parameter name the pass asked for (to find stray weights in a file). */
@@ -83,6 +88,8 @@ export class LayerContext {
     /** Creates parameters that `params` lacks (model initialisation). */
     initializer?: ParamInitializer;
     training?: boolean;
+    /** See LayerContext.frozenBatchNorm. */
+    frozenBatchNorm?: boolean;
     counter?: MacCounter;
     /** Convolution weights with their batch norm folded in (inference only). */
     folded?: ReadonlyMap<string, tf.Tensor>;
@@ -90,6 +97,7 @@ export class LayerContext {
     this.params = options.params;
     this.initializer = options.initializer;
     this.training = options.training ?? false;
+    this.frozenBatchNorm = this.training && (options.frozenBatchNorm ?? false);
     this.counter = options.counter;
     this.folded = this.training ? undefined : options.folded;
   }

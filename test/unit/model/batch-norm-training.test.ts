@@ -78,4 +78,42 @@ describe('batch norm in training mode (hand-written gradient)', () => {
     expect(Array.from(obs!.mean.dataSync())).toEqual([4, 5]);
     expect(Array.from(obs!.variance.dataSync())).toEqual([5, 5]);
   });
+
+  it('frozen: normalises with the moving statistics as inference does, records nothing, and its gradients match autodiff', () => {
+    const x = tf.add(tf.mul(tf.randomUniform([2, 5, 4, 6], -1, 1, 'float32', 11), 2), 0.7) as tf.Tensor4D;
+    const gamma = tf.randomUniform([6], 0.5, 1.5, 'float32', 12) as tf.Tensor1D;
+    const beta = tf.randomUniform([6], -0.5, 0.5, 'float32', 13) as tf.Tensor1D;
+    const mean = tf.randomUniform([6], -0.5, 0.5, 'float32', 14) as tf.Tensor1D;
+    const variance = tf.randomUniform([6], 0.5, 3, 'float32', 15) as tf.Tensor1D;
+    const probe = tf.randomUniform([2, 5, 4, 6], -1, 1, 'float32', 16);
+    const run = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, mode: 'frozen' | 'inference'): tf.Tensor => {
+      const params = new Map<string, tf.Tensor>([
+        ['bn.gamma', g],
+        ['bn.beta', b],
+        ['bn.mean', mean],
+        ['bn.variance', variance],
+      ]);
+      const ctx = new LayerContext({ params, training: mode === 'frozen', frozenBatchNorm: true });
+      const y = batchNorm(ctx, 'bn', a as tf.Tensor4D);
+      expect(ctx.bnObservations).toHaveLength(0);
+      return y;
+    };
+    const plain = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+      tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, BN_EPSILON))), g), b);
+    const frozenOut = run(x, gamma, beta, 'frozen').dataSync() as Float32Array;
+    expect(maxRelative(frozenOut, run(x, gamma, beta, 'inference').dataSync() as Float32Array)).toBeLessThan(1e-5);
+    expect(maxRelative(frozenOut, plain(x, gamma, beta).dataSync() as Float32Array)).toBeLessThan(1e-5);
+    // One image's output does not depend on the other image of its batch.
+    const first = tf.slice(x, [0, 0, 0, 0], [1, 5, 4, 6]);
+    const alone = run(first, gamma, beta, 'frozen').dataSync() as Float32Array;
+    expect(maxRelative(alone, frozenOut.slice(0, alone.length))).toBeLessThan(1e-6);
+    const lossOf = (f: (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(f(a, g, b), probe)) as tf.Scalar;
+    const refGrads = tf.grads(lossOf(plain))([x, gamma, beta]);
+    const ourGrads = tf.grads(lossOf((a, g, b) => run(a, g, b, 'frozen')))([x, gamma, beta]);
+    for (let i = 0; i < 3; i++) {
+      expect(ourGrads[i]!.shape).toEqual(refGrads[i]!.shape);
+      expect(maxRelative(ourGrads[i]!.dataSync() as Float32Array, refGrads[i]!.dataSync() as Float32Array)).toBeLessThan(1e-4);
+    }
+  });
 });

@@ -395,6 +395,31 @@ describe('trainLdfnet', () => {
     ).rejects.toMatchObject({ code: 'BAD_OPTIONS', message: expect.stringContaining('input side') });
   }, 60_000);
 
+  it('with frozen batch norm: the starting model\'s statistics stay as they were, gamma and beta learn, the manifest says so', async () => {
+    const frozen = path.join(root, 'frozen-bn');
+    await trainLdfnet(options(frozen, { maxSteps: 3, initFrom: straight, batchNorm: 'frozen' })); // epoch 0 ends: a model is written
+    const start = await weightBytes(straight);
+    const after = await weightBytes(path.join(frozen, CHECKPOINT_DIR));
+    const changed = differingWeights(start, after);
+    expect(changed.filter((n) => n.endsWith('.mean') || n.endsWith('.variance'))).toEqual([]);
+    expect(changed.some((n) => n.endsWith('.gamma'))).toBe(true);
+    expect(changed.some((n) => n.endsWith('.beta'))).toBe(true);
+    expect(changed.some((n) => !n.endsWith('.gamma') && !n.endsWith('.beta'))).toBe(true);
+    expect((await readManifest(frozen)).training).toMatchObject({ recipe: { batchNorm: 'frozen', batchNormMomentum: null } });
+    expect((await readManifest(straight)).training).toMatchObject({ recipe: { batchNorm: 'batch', batchNormMomentum: 0.1 } });
+    // Batch statistics (the default) move them; a checkpoint of one mode does not resume in the other.
+    const moving = path.join(root, 'moving-bn');
+    await trainLdfnet(options(moving, { maxSteps: 2, initFrom: straight }));
+    const movedStats = differingWeights(start, await weightBytes(path.join(moving, CHECKPOINT_DIR))).filter((n) => n.endsWith('.mean'));
+    expect(movedStats.length).toBeGreaterThan(0);
+    await expect(trainLdfnet(options(frozen, { maxSteps: 4, initFrom: straight, resume: true }))).rejects.toMatchObject({ code: 'RESUME_MISMATCH' });
+    // Nothing to freeze in a fresh network.
+    await expect(trainLdfnet(options(path.join(root, 'frozen-fresh'), { maxSteps: 1, batchNorm: 'frozen' }))).rejects.toMatchObject({
+      code: 'BAD_OPTIONS',
+      message: expect.stringContaining('--init-from'),
+    });
+  }, 120_000);
+
   it('with keepEpochs, also writes every epoch as a trained model folder', async () => {
     const kept = path.join(root, 'kept');
     await trainLdfnet(options(kept, { maxSteps: 7, keepEpochs: true })); // epochs 0 and 1 end, epoch 2 begins
