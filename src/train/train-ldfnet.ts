@@ -37,7 +37,7 @@ import { fingerprintOf, recipeChanges, recipeOf } from './train-fingerprint.js';
 import { appendLogRecord, TRAIN_LOG_FILE, trimLog } from './train-log.js';
 import type { TrainOptions } from './train-options.js';
 import { TrainerState, trainStep } from './train-step.js';
-import { stripCurves, trainedManifest } from './trained-manifest.js';
+import { trainedManifest } from './trained-manifest.js';
 import { cropAt, packImages, sampleImages, type LabelledImage } from './training-batch.js';
 
 // The trainer's public names, as its callers have imported them from here (the parts live beside it).
@@ -205,7 +205,7 @@ export async function trainLdfnet(options: TrainOptions, emit: TrainListener = (
           progress.bestEpoch = epoch;
         }
         emit({ type: 'validation', epoch, metrics: metrics, best });
-        await log({ type: 'validation', epoch, best, metrics: stripCurves(metrics) });
+        await log({ type: 'validation', epoch, best, metrics });
       }
       const trained = (): Omit<ModelManifest, 'weights'> =>
         trainedManifest(manifest, options, data, itemsPerEpoch, valAll.length, epoch, progress, metrics, init?.provenance ?? null);

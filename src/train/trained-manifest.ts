@@ -58,13 +58,9 @@ export function trainedManifest(
       finishedAt: new Date().toISOString(),
       hardware: hardware(),
     },
-    metrics: metrics === null ? null : { validation: stripCurves(metrics) },
+    metrics: metrics === null ? null : { validation: metrics },
     createdAt: new Date().toISOString(),
   };
-}
-
-export function stripCurves(metrics: MetricBlock): Record<string, unknown> {
-  return { ...metrics };
 }
 
 function hardware(): Record<string, unknown> {
