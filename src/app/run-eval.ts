@@ -17,6 +17,9 @@ import { UsageError } from '../util/usage-error.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { ScanEngineView } from './open-scan-engine.js';
 
+/** The --group-by values a request may give. */
+export { GROUP_BY } from '../eval/eval-breakdown.js';
+
 export type EvalInputs = Awaited<ReturnType<typeof resolveLabelledInputs>>;
 
 /** @throws UsageError for a bad --include/--exclude pattern. */

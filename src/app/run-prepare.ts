@@ -8,6 +8,10 @@ import { FaceDetector } from '../faces/face-detector.js';
 import { selectBackend, type BackendInfo, type BackendName } from '../model/backend.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 
+/** What a request is checked against before anything loads, and its defaults. */
+export { checkSplitOptions } from '../dataset/assign-split.js';
+export { DATASET_DEFAULTS } from '../dataset/prepare-dataset.js';
+
 /** prepareDataset's options, with the backend to select (by name) instead of the name to record. */
 export type PrepareRequest = Omit<PrepareDatasetOptions, 'backend'> & {
   backend?: BackendName | undefined;

@@ -10,6 +10,10 @@ import { DEFAULT_DEGRADE } from '../train/degrade.js';
 import { registerTrainingKernels } from '../train/kernels/register-training-kernels.js';
 import { trainLdfnet, type TrainEvent, type TrainOptions } from '../train/train-ldfnet.js';
 
+/** The defaults and the network variants a request may name. */
+export { LDFNET_VARIANTS } from '../model/ldfnet-config.js';
+export { TRAIN_DEFAULTS } from '../train/train-options.js';
+
 /**
  * The trainer's options (TrainOptions), with the presets as switches: augment and degrade are on/off (the
  * presets DEFAULT_AUGMENT and DEFAULT_DEGRADE), the model id defaults to the output folder's name, and the

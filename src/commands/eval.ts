@@ -1,21 +1,20 @@
 import { Args, Flags } from '@oclif/core';
 import { openScanEngine } from '../app/open-scan-engine.js';
-import { resolveEvalInputs, runEval, type EvalRun } from '../app/run-eval.js';
+import { GROUP_BY, resolveEvalInputs, runEval, type EvalRun } from '../app/run-eval.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { makeColorize } from '../cli/colors.js';
 import { evalExitCode } from '../cli/decide-exit-code.js';
 import { engineRequestFromFlags } from '../cli/engine-request.js';
 import { evalSummaryLine } from '../cli/eval-summary.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags, modelFlag } from '../cli/flags.js';
+import { renderEvalReport, type EvalFormat } from '../cli/render-eval-report.js';
 import { createScanProgress, outcomeReporter } from '../cli/scan-progress.js';
 import { batchFlags, defaultConcurrency, parseExtFlag, parseNumberFlag, parseSamplingFlags, scanFlags } from '../cli/scan-flags.js';
 import { scanSettingsFromFlags } from '../cli/scan-settings.js';
 import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
 import { stderrWriter } from '../cli/stderr-writer.js';
-import { GROUP_BY, type GroupBy } from '../eval/eval-breakdown.js';
-import { formatEvalTable } from '../eval/format-eval-table.js';
-import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { writeOutput } from '../cli/write-output.js';
+import type { GroupBy } from '../eval/eval-breakdown.js';
 
 const { 'fail-on': _failOn, ...evalScanFlags } = scanFlags;
 
@@ -123,9 +122,7 @@ EXIT CODES
 
     const { report } = run;
     const toTerminal = flags.output === undefined && process.stdout.isTTY === true;
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatEvalTable(report, makeColorize({ noColor: flags['no-color'], stream: { isTTY: toTerminal } }));
-    if (flags.output === undefined) process.stdout.write(text);
-    else await writeFileAtomic(flags.output, text);
+    await writeOutput(flags.output, renderEvalReport(report, format as EvalFormat, { noColor: flags['no-color'], toTerminal }));
     // The table ends with the counts already; elsewhere a summary line on stderr.
     if (flags.output !== undefined || format === 'json') say(evalSummaryLine(report));
     process.exitCode = evalExitCode(report);

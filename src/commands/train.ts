@@ -1,17 +1,16 @@
 import { Flags } from '@oclif/core';
-import { runTrain, type TrainRequest } from '../app/run-train.js';
+import { LDFNET_VARIANTS, runTrain, TRAIN_DEFAULTS, type TrainRequest } from '../app/run-train.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { backendFlags } from '../cli/flags.js';
 import { parseNumberFlag } from '../cli/scan-flags.js';
 import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
 import { stderrWriter } from '../cli/stderr-writer.js';
+import { architectureOverrides, parseCropJitter } from '../cli/train-flags.js';
 import { createTrainProgress } from '../cli/train-progress.js';
 import type { BackendName } from '../model/backend.js';
-import { DEFAULT_LDFNET_CONFIG, LDFNET_VARIANTS, validateConfig, type LdfnetConfig, type LdfnetVariant } from '../model/ldfnet-config.js';
-import { TRAIN_DEFAULTS } from '../train/train-ldfnet.js';
+import type { LdfnetConfig, LdfnetVariant } from '../model/ldfnet-config.js';
 import type { Synthesis } from '../train/training-batch.js';
-import { UsageError } from '../util/usage-error.js';
 
 export default class TrainCommand extends BaseCommand {
   static override summary = 'Train LDFnet on a prepared face dataset (self-blended images from real faces by default).';
@@ -157,14 +156,6 @@ EXIT CODES
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) this.error('--config-json must be a JSON object', { exit: EXIT.ERROR });
     if ('variant' in value) this.error('--config-json: give the variant with --ablation', { exit: EXIT.ERROR });
-    return validateConfig({ ...DEFAULT_LDFNET_CONFIG, ...value, variant });
+    return architectureOverrides(value, variant);
   }
-}
-
-/** --crop-jitter "SCALE,SHIFT" as augment fields (undefined when absent). */
-function parseCropJitter(value: string | undefined): { maxScaleJitter: number; maxShiftJitter: number } | undefined {
-  if (value === undefined) return undefined;
-  const parts = value.split(',');
-  if (parts.length !== 2) throw new UsageError(`--crop-jitter must be SCALE,SHIFT (e.g. 0.08,0.04), got "${value}"`);
-  return { maxScaleJitter: parseNumberFlag('crop-jitter', parts[0]!, 0, 0.5), maxShiftJitter: parseNumberFlag('crop-jitter', parts[1]!, 0, 0.5) };
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { runPrepare } from '../../app/run-prepare.js';
+import { checkSplitOptions, DATASET_DEFAULTS, runPrepare } from '../../app/run-prepare.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { createDatasetProgress } from '../../cli/dataset-progress.js';
 import { EXIT } from '../../cli/exit-codes.js';
@@ -8,9 +8,8 @@ import { formatPrepareSummary, prepareEventLines } from '../../cli/prepare-outpu
 import { parseNumberFlag, parseSamplingFlags, scanFlags } from '../../cli/scan-flags.js';
 import { SignalPolicy, signalWord } from '../../cli/signal-policy.js';
 import { stderrWriter } from '../../cli/stderr-writer.js';
-import { checkSplitOptions } from '../../dataset/assign-split.js';
 import type { FaceLabel } from '../../dataset/dataset-format.js';
-import { DATASET_DEFAULTS, type PrepareSummary } from '../../dataset/prepare-dataset.js';
+import type { PrepareSummary } from '../../dataset/prepare-dataset.js';
 import type { BackendName } from '../../model/backend.js';
 
 // Sampling, face-size and ffmpeg flags are `ldf scan`'s own definitions, so that a dataset samples videos

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
+import { runDatasetPreview } from '../../app/run-dataset-preview.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { parseNumberFlag } from '../../cli/scan-flags.js';
 import type { DatasetSplit, FaceLabel } from '../../dataset/dataset-format.js';
-import { writeDatasetPreview } from '../../train/preview-dataset.js';
 
 export default class DatasetPreviewCommand extends BaseCommand {
   static override summary = 'Write a sample sheet of a prepared dataset\'s crops (and their self-blended twins) for a person to look at.';
@@ -34,7 +34,9 @@ EXIT CODES
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(DatasetPreviewCommand);
-    const result = await writeDatasetPreview(args.dir, flags.out, {
+    const result = await runDatasetPreview({
+      dir: args.dir,
+      outFile: flags.out,
       kind: flags.synthesize === 'sbi' ? 'sbi' : 'landmarks',
       count: flags.count,
       seed: flags.seed,

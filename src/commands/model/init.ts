@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
+import { LDFNET_VARIANTS, runModelInit } from '../../app/run-model-init.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { backendFlags } from '../../cli/flags.js';
-import { selectBackend, type BackendName } from '../../model/backend.js';
-import { initModelFolder } from '../../model/init-model.js';
-import { LDFNET_VARIANTS, type LdfnetVariant } from '../../model/ldfnet-config.js';
+import type { BackendName } from '../../model/backend.js';
+import type { LdfnetVariant } from '../../model/ldfnet-config.js';
 
 export default class ModelInitCommand extends BaseCommand {
   static override summary = 'Write an untrained LDFnet model folder (the start of training; used by tests).';
@@ -28,10 +28,12 @@ ${BaseCommand.exitCodesHelp}`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ModelInitCommand);
-    await selectBackend({ backend: flags.backend as BackendName | undefined, threads: flags.threads });
-    const manifest = await initModelFolder(flags.out, {
-      config: { variant: flags.variant as LdfnetVariant },
+    const manifest = await runModelInit({
+      backend: flags.backend as BackendName | undefined,
+      threads: flags.threads,
+      outDir: flags.out,
       seed: flags.seed,
+      variant: flags.variant as LdfnetVariant,
       id: flags.id,
       toolVersion: this.config.version,
     });

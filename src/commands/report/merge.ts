@@ -1,11 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import { runReportMerge } from '../../app/run-report-merge.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { reportExitCode } from '../../cli/decide-exit-code.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../../cli/render-report.js';
 import { UsageError } from '../../cli/scan-flags.js';
-import { loadScanReport } from '../../report/load-report.js';
-import { mergeReports } from '../../report/merge-reports.js';
-import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { writeOutput } from '../../cli/write-output.js';
 
 export default class ReportMergeCommand extends BaseCommand {
   static override summary = 'Join scan reports (shards of one batch, or batches of different days) into one.';
@@ -37,12 +36,9 @@ ${BaseCommand.exitCodesHelp}`;
     const { flags, argv } = await this.parse(ReportMergeCommand);
     const files = argv as string[];
     if (files.length === 0) throw new UsageError('give the reports to merge (ldf report merge a.json b.json ... --output all.json)');
-    const inputs = [];
-    for (const source of files) inputs.push({ report: await loadScanReport(source), source });
-    const { report, duplicates } = mergeReports(inputs, { allowMixed: flags['allow-mixed'], toolVersion: this.config.version });
+    const { report, duplicates } = await runReportMerge({ files, allowMixed: flags['allow-mixed'], toolVersion: this.config.version });
     const text = renderReport(report, flags.format as ReportFormat, { noColor: false, toTerminal: false });
-    if (flags.output === undefined) process.stdout.write(text);
-    else await writeFileAtomic(flags.output, text);
+    await writeOutput(flags.output, text);
     if (!flags.quiet) {
       process.stderr.write(`ldf: merged ${files.length} report(s)${duplicates > 0 ? `; ${duplicates} file(s) were in more than one (the newest result kept)` : ''}${report.merged?.mixed === true ? '; models or options differ (--allow-mixed)' : ''}\n`);
       process.stderr.write(summaryLines(report));

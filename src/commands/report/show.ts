@@ -1,10 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import { FAIL_ON, runReportShow } from '../../app/run-report-show.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { reportExitCode } from '../../cli/decide-exit-code.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../cli/render-report.js';
-import { loadScanReport } from '../../report/load-report.js';
-import { FAIL_ON, type FailOn } from '../../report/verdicts.js';
-import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { writeOutput } from '../../cli/write-output.js';
+import type { FailOn } from '../../report/verdicts.js';
 
 export default class ReportShowCommand extends BaseCommand {
   static override summary = 'Render a saved scan report as a table, JSON or JUnit XML, without rescanning.';
@@ -32,15 +32,13 @@ ${BaseCommand.exitCodesHelp}`;
 
   async run(): Promise<void> {
     const { flags, args } = await this.parse(ReportShowCommand);
-    const report = await loadScanReport(args.report);
-    const failOn = (flags['fail-on'] as FailOn | undefined) ?? report.options.failOn;
+    const { report, failOn } = await runReportShow({ file: args.report, failOn: flags['fail-on'] as FailOn | undefined });
     const text = renderReport(report, flags.format as ReportFormat, {
       noColor: flags['no-color'],
       toTerminal: flags.output === undefined && process.stdout.isTTY === true,
       failOn,
     });
-    if (flags.output === undefined) process.stdout.write(text);
-    else await writeFileAtomic(flags.output, text);
+    await writeOutput(flags.output, text);
     process.exitCode = reportExitCode(report, failOn);
   }
 }
