@@ -24,3 +24,14 @@ export const EXIT_CODES_HELP = [
   '  130  interrupted (Ctrl-C), 143 terminated (SIGTERM); with --output the journal keeps every',
   '       finished file for --resume',
 ].join('\n');
+
+/** `ldf report show` and `ldf report merge`: the exit code the report stands for, as its scan's. */
+export const REPORT_EXIT_CODES_HELP = [
+  'EXIT CODES',
+  '  0  nothing flagged',
+  '  1  a verdict reached --fail-on',
+  '  2  an error, in the report (a file not scanned, an unreadable folder, a',
+  '     stopped scan) or here (a report that cannot be read or joined, bad',
+  '     usage); outranks 1',
+  '  3  the report has nothing scanned',
+].join('\n');

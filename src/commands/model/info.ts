@@ -10,7 +10,10 @@ export default class ModelInfoCommand extends BaseCommand {
 
   static override description = `Loads the model (verifying every weight file's sha256 against its manifest) and reports its id and version, whether it is trained, parameters per module, multiply-accumulates per face at its input size, the weight files and their hashes, and the TF.js backend that would run it.
 
-${BaseCommand.exitCodesHelp}`;
+EXIT CODES
+  0  the model was described
+  2  an error (no model found, a broken or damaged model folder, a backend
+     that cannot run, bad usage)`;
 
   static override examples = ['<%= config.bin %> model info', '<%= config.bin %> model info --model models/my-model --json'];
 

@@ -10,7 +10,10 @@ export default class ModelInitCommand extends BaseCommand {
 
   static override description = `Creates seeded random weights for the network and writes them with a manifest marked trained: false. Scanning refuses to give verdicts with untrained weights.
 
-${BaseCommand.exitCodesHelp}`;
+EXIT CODES
+  0  the model folder was written
+  2  an error (a folder that cannot be written, a backend that cannot run,
+     bad usage)`;
 
   static override examples = ['<%= config.bin %> model init --out models/scratch --seed 7'];
 

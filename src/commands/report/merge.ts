@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { runReportMerge } from '../../app/run-report-merge.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { reportExitCode } from '../../cli/decide-exit-code.js';
+import { REPORT_EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { REPORT_FORMATS, renderReport, summaryLines, type ReportFormat } from '../../cli/render-report.js';
 import { UsageError } from '../../cli/scan-flags.js';
 import { writeOutput } from '../../cli/write-output.js';
@@ -11,7 +12,7 @@ export default class ReportMergeCommand extends BaseCommand {
 
   static override description = `Reads JSON scan reports, refuses to join reports made with different models or result-shaping options (sampling, face and scoring settings, thresholds) unless --allow-mixed, and writes one report: every file once (a file in several reports: the newest report's result), in the order an unsharded scan would give, with the summary recomputed and the joined reports listed under "merged". The exit code is the merged report's (--fail-on from the first report).
 
-${BaseCommand.exitCodesHelp}`;
+${REPORT_EXIT_CODES_HELP}`;
 
   static override examples = [
     '<%= config.bin %> report merge shard-*.json --output all.json',

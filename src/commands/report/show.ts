@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { FAIL_ON, runReportShow } from '../../app/run-report-show.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { reportExitCode } from '../../cli/decide-exit-code.js';
+import { REPORT_EXIT_CODES_HELP } from '../../cli/exit-codes.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../cli/render-report.js';
 import { writeOutput } from '../../cli/write-output.js';
 import type { FailOn } from '../../report/verdicts.js';
@@ -11,7 +12,7 @@ export default class ReportShowCommand extends BaseCommand {
 
   static override description = `Reads a report written by \`ldf scan --format json\` (or \`ldf report merge\`), checks it against its schema (version 1 reports are upgraded), and prints it. The exit code is the one the scan would have had: --fail-on defaults to the report's own.
 
-${BaseCommand.exitCodesHelp}`;
+${REPORT_EXIT_CODES_HELP}`;
 
   static override examples = [
     '<%= config.bin %> report show report.json',
