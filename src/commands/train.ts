@@ -6,10 +6,10 @@ import { backendFlags } from '../cli/flags.js';
 import { parseNumberFlag } from '../cli/scan-flags.js';
 import { SignalPolicy, signalWord } from '../cli/signal-policy.js';
 import { stderrWriter } from '../cli/stderr-writer.js';
-import { architectureOverrides, parseCropJitter } from '../cli/train-flags.js';
+import { parseConfigJson, parseCropJitter, parsePositiveFlag } from '../cli/train-flags.js';
 import { createTrainProgress } from '../cli/train-progress.js';
 import type { BackendName } from '../model/backend.js';
-import type { LdfnetConfig, LdfnetVariant } from '../model/ldfnet-config.js';
+import type { LdfnetVariant } from '../model/ldfnet-config.js';
 import type { Synthesis } from '../train/training-batch.js';
 
 export default class TrainCommand extends BaseCommand {
@@ -93,23 +93,18 @@ EXIT CODES
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TrainCommand);
-    const number = (name: string, value: string): number => {
-      const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) this.error(`--${name} must be a positive number, got '${value}'`, { exit: EXIT.ERROR });
-      return n;
-    };
     // Every flag value is checked before the backend loads.
     const request: TrainRequest = {
       backend: flags.backend as BackendName | undefined,
       threads: flags.threads,
-      config: flags['config-json'] === undefined ? undefined : this.parseConfig(flags['config-json'], flags.ablation as LdfnetVariant),
+      config: flags['config-json'] === undefined ? undefined : parseConfigJson(flags['config-json'], flags.ablation as LdfnetVariant),
       dataDir: flags.data,
       valDir: flags.val,
       outDir: flags.out,
       epochs: flags.epochs,
       batchSize: flags['batch-size'],
-      learningRate: number('lr', flags.lr),
-      lrDecay: number('lr-decay', flags['lr-decay']),
+      learningRate: parsePositiveFlag('lr', flags.lr),
+      lrDecay: parsePositiveFlag('lr-decay', flags['lr-decay']),
       seed: flags.seed,
       variant: flags.ablation as LdfnetVariant,
       synthesize: flags.synthesize as Synthesis,
@@ -144,18 +139,5 @@ EXIT CODES
       signals.dispose();
     }
     process.exitCode = signals.exitCode() ?? EXIT.OK;
-  }
-
-  /** --config-json: a JSON object of LdfnetConfig fields over the defaults, checked whole (the variant is --ablation's). */
-  private parseConfig(text: string, variant: LdfnetVariant): Partial<LdfnetConfig> {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      this.error(`--config-json is not valid JSON: ${(error as Error).message}`, { exit: EXIT.ERROR });
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.error('--config-json must be a JSON object', { exit: EXIT.ERROR });
-    if ('variant' in value) this.error('--config-json: give the variant with --ablation', { exit: EXIT.ERROR });
-    return architectureOverrides(value, variant);
   }
 }
