@@ -6,6 +6,7 @@ import { parseShard, ShardError, type Shard } from '../scan/shard.js';
 import { parseDurationMs } from '../video/parse-duration.js';
 import type { SamplingSpec } from '../video/sample-times.js';
 import { AGGREGATE_RULES, type SamplingOptions } from '../report/scan-report.js';
+import { samplingRecord } from '../dataset/sampling-record.js';
 
 export const DEFAULT_FRAMES = 32;
 
@@ -202,15 +203,7 @@ export function parseSamplingFlags(flags: {
     startMs,
     endMs,
     maxFrames,
-    report: {
-      mode: spec.mode,
-      frames: spec.mode === 'count' ? spec.frames : null,
-      intervalMs: spec.mode === 'every' ? spec.intervalMs : null,
-      fps: spec.mode === 'fps' ? spec.fps : null,
-      startMs: startMs ?? null,
-      endMs: endMs ?? null,
-      maxFrames: maxFrames ?? null,
-    },
+    report: samplingRecord(spec, { startMs, endMs, maxFrames }),
   };
 }
 

@@ -15,7 +15,6 @@ import { cropFace, cropRegion, type CropTarget } from '../faces/crop-face.js';
 import type { DetectedFace } from '../faces/face-detector.js';
 import type { RgbFrame } from '../faces/rgb-frame.js';
 import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../model/manifest.js';
-import type { SamplingOptions } from '../report/scan-report.js';
 import { readAhead } from '../util/read-ahead.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from '../video/ffmpeg-binaries.js';
@@ -24,6 +23,7 @@ import { probeMedia } from '../video/probe.js';
 import type { SamplingSpec } from '../video/sample-times.js';
 import { checkSplitOptions, compileIdentityPattern, identityFromPattern, splitFor } from './assign-split.js';
 import { decodeStill } from './decode-still.js';
+import { samplingRecord } from './sampling-record.js';
 import { discoverSources, type DiscoveredSource } from './discover-sources.js';
 import { DatasetError } from './dataset-error.js';
 import {
@@ -381,17 +381,8 @@ export function resolveOptions(options: PrepareDatasetOptions): DatasetOptions {
   if (options.label !== undefined && options.label !== 'real' && options.label !== 'fake') {
     throw new DatasetError('INVALID_OPTIONS', `label must be real or fake, got ${String(options.label)}`);
   }
-  const record: SamplingOptions = {
-    mode: sampling.mode,
-    frames: sampling.mode === 'count' ? sampling.frames : null,
-    intervalMs: sampling.mode === 'every' ? sampling.intervalMs : null,
-    fps: sampling.mode === 'fps' ? sampling.fps : null,
-    startMs: options.startMs ?? null,
-    endMs: options.endMs ?? null,
-    maxFrames: options.maxFrames ?? null,
-  };
   return {
-    sampling: record,
+    sampling: samplingRecord(sampling, options),
     maxSidePx,
     minFacePx,
     minConfidence,
