@@ -56,6 +56,15 @@ writeFileSync(rotated, withRotationMatrix(readFileSync(rotated)));
 // Corrupt: the one-face clip cut to its first 40% (index intact, most media data missing).
 const full = readFileSync(path.join(out, 'one-face.mp4'));
 writeFileSync(path.join(out, 'corrupt.mp4'), full.subarray(0, Math.floor(full.length * 0.4)));
+// Truncated: a 6 s one-face clip with a key frame every second and its index first (+faststart), cut in
+// half: the index declares 6 s, the frames stop near 3 s. ldf must call it damaged, never scan it as clean.
+const longer = path.join(tmp, 'one-face-6s.mp4');
+run([
+  '-loop', '1', '-framerate', '15', '-t', '6', '-i', oneFace,
+  '-vf', "scale=336:336,crop=320:320:'2*t':'2*t'", ...x264, '-g', '15', longer,
+]);
+const whole = readFileSync(longer);
+writeFileSync(path.join(out, 'truncated.mp4'), whole.subarray(0, Math.floor(whole.length / 2)));
 // Still image.
 await sharp(oneFace).jpeg({ quality: 85 }).toFile(path.join(out, 'still.jpg'));
 

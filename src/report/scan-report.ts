@@ -91,6 +91,23 @@ export interface FileResult {
   decode?: { mode: 'auto' | 'exact'; keyframeFrames: number; exactFrames: number };
   /** Faces found but smaller than ScanOptions.minJudgedFacePx: not scored, not in tracks (absent in older reports). */
   facesTooSmall?: number;
+  /** Sampled times whose frame was one already sampled (samples closer than the frames): not sampled twice. */
+  duplicateSamples?: number;
+  /**
+   * Set when the file was not decoded whole (error code DAMAGED_MEDIA): sampled times without a decodable
+   * frame, and for a file cut short, where its frames end. The tracks then hold what was decoded, shown
+   * for the record: the file has no verdict and no score.
+   */
+  damage?: {
+    /** The frames end well before the stream's declared duration. */
+    truncated: boolean;
+    /** The last decodable frame's time (truncated files), else null. */
+    decodedUntilMs: number | null;
+    declaredDurationMs: number | null;
+    samplesPlanned: number | null;
+    samplesMissing: number;
+    missingTimestampsMs: number[];
+  };
   tracks: TrackResult[];
   timings: StageTimings;
 }

@@ -6,6 +6,11 @@ export const SCAN_ERROR_CODES = [
   'ABORTED',
   /** The file probed fine but not one frame could be decoded in the sampled range. */
   'NO_FRAMES',
+  /**
+   * Some sampled times have no decodable frame: the file is cut short of its declared duration or its data
+   * is damaged. The report keeps what was decoded (`damage`, the tracks) but gives no verdict or score.
+   */
+  'DAMAGED_MEDIA',
 ] as const;
 
 export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import type { FaceResult, FileResult, MediaSummary, StageTimings, TrackResult } 
 import { verdictFor, type VerdictThresholds } from '../report/verdicts.js';
 import type { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import type { MediaInfo } from '../video/media-info.js';
+import type { FrameReaderWarning } from '../video/frame-reader.js';
 import { inProcessOpener, type FrameRequest, type MediaOpener, type OpenedMedia } from '../video/media-opener.js';
 import { computeSampleTimes, type SamplingSpec } from '../video/sample-times.js';
 import { aggregateScores, type AggregateOptions } from './aggregate-scores.js';
@@ -96,6 +97,29 @@ function errorInfo(error: unknown, path: string): { code: string; message: strin
   // The report names the file once; messages that start with it do not repeat it.
   if (message.startsWith(`${path}: `)) message = message.slice(path.length + 2);
   return { code: typeof code === 'string' ? code : 'INTERNAL_ERROR', message };
+}
+
+/** The damage the frame reader reported for a file, or null when every sample got a frame. */
+function damageOf(warnings: readonly FrameReaderWarning[], samplesPlanned: number | null): NonNullable<FileResult['damage']> | null {
+  const missing = warnings.filter((w) => w.code === 'MISSING_SAMPLE');
+  const truncated = warnings.find((w) => w.code === 'TRUNCATED');
+  if (missing.length === 0 && truncated === undefined) return null;
+  return {
+    truncated: truncated !== undefined,
+    decodedUntilMs: truncated?.code === 'TRUNCATED' ? truncated.decodedUntilMs : null,
+    declaredDurationMs: truncated?.code === 'TRUNCATED' ? truncated.declaredDurationMs : null,
+    samplesPlanned,
+    samplesMissing: missing.length,
+    missingTimestampsMs: missing.map((w) => (w.code === 'MISSING_SAMPLE' ? w.requestedTimestampMs : 0)),
+  };
+}
+
+function damageMessage(damage: NonNullable<FileResult['damage']>): string {
+  const seconds = (ms: number | null): string => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
+  const missing = `${damage.samplesMissing}${damage.samplesPlanned === null ? '' : ` of ${damage.samplesPlanned}`} sampled times have no decodable frame`;
+  if (!damage.truncated) return `damaged media: ${missing}`;
+  const extent = damage.decodedUntilMs === null ? 'no frame decodes' : `frames end at ${seconds(damage.decodedUntilMs)}`;
+  return `damaged or truncated media: ${extent} of ${seconds(damage.declaredDurationMs)} declared; ${missing}`;
 }
 
 function mediaSummary(media: MediaInfo, width: number, height: number): MediaSummary {
@@ -214,7 +238,11 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     timings,
   };
   emit({ type: 'file-start', path, fileIndex });
-  opened.onWarning((message) => emit({ type: 'warning', path, fileIndex, message }));
+  const readerWarnings: FrameReaderWarning[] = [];
+  opened.onWarning((warning) => {
+    readerWarnings.push(warning);
+    emit({ type: 'warning', path, fileIndex, message: warning.message });
+  });
   try {
     const { media, probeMs, sizeBytes } = await opened.probed;
     timings.probeMs = probeMs;
@@ -270,9 +298,16 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       t = performance.now();
     }
     await classify();
+    const damage = damageOf(readerWarnings, plannedFrames(media, settings));
     if (result.framesSampled === 0) {
+      if (damage !== null) {
+        result.damage = damage;
+        throw new ScanError('DAMAGED_MEDIA', damageMessage(damage));
+      }
       throw new ScanError('NO_FRAMES', 'no frame could be decoded in the sampled range');
     }
+    const duplicates = readerWarnings.filter((w) => w.code === 'DUPLICATE_FRAME').length;
+    if (duplicates > 0) result.duplicateSamples = duplicates;
     result.facesDetected = faces.length + facesTooSmall;
     if (!media.isStillImage && (settings.sampling.mode === 'count' || settings.sampling.mode === 'every')) {
       result.decode = { mode: settings.decode === 'exact' ? 'exact' : 'auto', keyframeFrames, exactFrames: result.framesSampled - keyframeFrames };
@@ -288,6 +323,15 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     } else if (facesTooSmall > 0 && faces.length === 0) {
       // Faces were there, but none the model can judge: never a real or fake verdict, never a score.
       result.verdict = 'too-small';
+    }
+    if (damage !== null) {
+      // What was decoded stays in the report (tracks, damage); the file gets no verdict and no score.
+      result.damage = damage;
+      result.status = 'error';
+      result.verdict = 'error';
+      result.scoreFake = null;
+      result.worstTrackId = null;
+      result.error = { code: 'DAMAGED_MEDIA', message: damageMessage(damage) };
     }
   } catch (error) {
     result.status = 'error';

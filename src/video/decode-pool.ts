@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodeWorkerData, FromDecoder, SerializedError, ToDecoder } from './decode-protocol.js';
 import type { FfmpegBinaries } from './ffmpeg-binaries.js';
-import type { VideoFrame } from './frame-reader.js';
+import type { FrameReaderWarning, VideoFrame } from './frame-reader.js';
 import { DecoderThreadError } from './decoder-thread-error.js';
 import { WarningRelay, type FrameRequest, type MediaOpener, type OpenedMedia, type ProbedMedia } from './media-opener.js';
 import { VideoError, type VideoErrorCode } from './video-error.js';
@@ -97,7 +97,7 @@ export class PoolFile implements OpenedMedia {
         break;
       }
       case 'warning':
-        this.warnings.push(message.message);
+        this.warnings.push(message.warning);
         break;
       case 'end':
         this.ended = true;
@@ -134,7 +134,7 @@ export class PoolFile implements OpenedMedia {
     }
   }
 
-  onWarning(listener: (message: string) => void): void {
+  onWarning(listener: (warning: FrameReaderWarning) => void): void {
     this.warnings.listen(listener);
   }
 

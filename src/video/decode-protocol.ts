@@ -3,6 +3,7 @@
  * (decode-worker.ts). Frames travel as transferred ArrayBuffers (no copy).
  */
 import type { FfmpegBinaries } from './ffmpeg-binaries.js';
+import type { FrameReaderWarning } from './frame-reader.js';
 import type { MediaInfo } from './media-info.js';
 import type { FrameRequest } from './media-opener.js';
 
@@ -40,6 +41,6 @@ export interface FrameMessage {
 export type FromDecoder =
   | { type: 'probed'; id: number; media: MediaInfo; probeMs: number; sizeBytes: number }
   | { type: 'frame'; id: number; frame: FrameMessage }
-  | { type: 'warning'; id: number; message: string }
+  | { type: 'warning'; id: number; warning: FrameReaderWarning }
   | { type: 'end'; id: number }
   | { type: 'error'; id: number; error: SerializedError };

@@ -81,7 +81,7 @@ class Job {
         mediaInfo: media,
         adapter,
         signal,
-        onWarning: (w) => post({ type: 'warning', id, message: w.message }),
+        onWarning: (w) => post({ type: 'warning', id, warning: w }),
       });
       for await (const frame of frames) {
         await this.roomFor(frame.data.byteLength);

@@ -37,11 +37,21 @@ export interface VideoFrame {
   data: Buffer;
 }
 
-export interface FrameReaderWarning {
-  code: 'MISSING_SAMPLE';
-  requestedTimestampMs: number;
-  message: string;
-}
+/**
+ * A problem with some samples of a file, reported while the reader goes on:
+ * - MISSING_SAMPLE: no frame could be decoded for a sample time (damaged data, a missing key frame);
+ * - TRUNCATED: the decodable frames end well before the stream's declared duration (a cut or incomplete
+ *   file); `decodedUntilMs` is the last decodable frame's time. Its samples beyond that also get
+ *   MISSING_SAMPLE. Both mean the file was not seen whole: damaged media.
+ * - DUPLICATE_FRAME: a sample's frame is one already yielded (samples closer than the frames); it is not
+ *   yielded again, since it is not a new frame. Not damage.
+ */
+export type FrameReaderWarning =
+  | { code: 'MISSING_SAMPLE' | 'DUPLICATE_FRAME'; requestedTimestampMs: number; message: string }
+  | { code: 'TRUNCATED'; decodedUntilMs: number | null; declaredDurationMs: number | null; message: string };
+
+/** The warning codes that mean a file was not decoded whole. */
+export const DAMAGE_WARNING_CODES: readonly FrameReaderWarning['code'][] = ['MISSING_SAMPLE', 'TRUNCATED'];
 
 export interface ReadFramesOptions {
   sampling: SamplingSpec;
@@ -252,6 +262,7 @@ async function* readSparse(context: ReadContext, timesMs: readonly number[]): As
   };
 
   const served = new Array<boolean>(timesMs.length).fill(false);
+  let lastYieldedMs: number | null = null;
   let running: RunningSegment | null = segments[0] === undefined ? null : start(segments[0]);
   for (let i = 0; running !== null; i++) {
     const current: RunningSegment = running;
@@ -260,7 +271,7 @@ async function* readSparse(context: ReadContext, timesMs: readonly number[]): As
     try {
       const { entries } = current.segment;
       let cursor = 0;
-      for (let result = await current.first; result.done !== true; result = await current.frames.next()) {
+      for (let result = await nextOrDamage(current.first); result.done !== true; result = await nextOrDamage(current.frames.next())) {
         const raw = result.value;
         const assignment = assignFrameToEntries(entries, cursor, raw.ptsSec);
         cursor = assignment.cursor;
@@ -268,8 +279,13 @@ async function* readSparse(context: ReadContext, timesMs: readonly number[]): As
         for (const [k, entry] of assignment.served.entries()) {
           const requested = timesMs[entry.sampleIndex] ?? 0;
           served[entry.sampleIndex] = true;
-          // Duplicates (several samples, one frame) get their own copy of the pixels.
-          yield makeFrame(context, k === 0 ? raw.data : Buffer.from(raw.data), timestampMs ?? requested, requested);
+          if (k === 0) {
+            lastYieldedMs = timestampMs ?? requested;
+            yield makeFrame(context, raw.data, timestampMs ?? requested, requested);
+          } else {
+            // Several samples, one frame: the frame is sampled once.
+            duplicate(context, requested);
+          }
         }
         if (cursor >= entries.length) break;
       }
@@ -278,22 +294,81 @@ async function* readSparse(context: ReadContext, timesMs: readonly number[]): As
     }
   }
 
-  // Samples after the last decodable frame (e.g. the container duration is longer than the
-  // frames): the frame on screen at those times is the stream's last frame.
+  // Samples after the last decodable frame. When the stream really ends there (the declared duration
+  // is a frame or so longer than the last frame's time), the frame on screen at those times is the
+  // stream's last frame: it serves the first such sample, unless it was sampled already. When the
+  // frames stop well before the declared duration, the file was cut or damaged: those samples have no
+  // frame, and the file is reported TRUNCATED, with the time its frames reach.
   const lastServed = served.lastIndexOf(true);
   const finalFrame = lastServed < timesMs.length - 1 ? await readLastFrame(context, timesMs[lastServed + 1] ?? 0) : null;
+  const reachMs = finalFrame === null ? null : finalFrame.timestampMs + tailToleranceMs(media);
+  let truncated = false;
+  let finalUsed = finalFrame !== null && lastYieldedMs !== null && Math.abs(finalFrame.timestampMs - lastYieldedMs) < 0.001;
   for (let index = 0; index < timesMs.length; index++) {
     if (served[index] === true) continue;
     const requested = timesMs[index] ?? 0;
-    if (index > lastServed && finalFrame !== null && finalFrame.timestampMs <= requested) {
+    const onScreen = index > lastServed && finalFrame !== null && reachMs !== null && finalFrame.timestampMs <= requested && requested <= reachMs;
+    if (onScreen && !finalUsed) {
+      finalUsed = true;
       yield makeFrame(context, Buffer.from(finalFrame.data), finalFrame.timestampMs, requested);
+    } else if (onScreen) {
+      duplicate(context, requested);
     } else {
+      if (index > lastServed) truncated = true;
       context.options.onWarning?.({
         code: 'MISSING_SAMPLE',
         requestedTimestampMs: requested,
         message: `${filePath}: no frame could be decoded for ${requested} ms`,
       });
     }
+  }
+  if (truncated) {
+    const decodedUntilMs = finalFrame?.timestampMs ?? lastYieldedMs;
+    const declaredDurationMs = videoDurationMs(media);
+    context.options.onWarning?.({
+      code: 'TRUNCATED',
+      decodedUntilMs: decodedUntilMs === null ? null : roundMs(decodedUntilMs),
+      declaredDurationMs,
+      message: `${filePath}: frames end at ${decodedUntilMs === null ? 'an unknown time' : `${roundMs(decodedUntilMs)} ms`}, the stream declares ${declaredDurationMs ?? 'an unknown'} ms`,
+    });
+  }
+}
+
+function duplicate(context: ReadContext, requestedTimestampMs: number): void {
+  context.options.onWarning?.({
+    code: 'DUPLICATE_FRAME',
+    requestedTimestampMs,
+    message: `${context.filePath}: the frame for ${requestedTimestampMs} ms is one already sampled`,
+  });
+}
+
+/**
+ * How far past the last frame's time a sample may lie and still show that frame: its own duration plus
+ * slack for rounded container durations and variable frame rate (two more frames, at least 250 ms).
+ */
+function tailToleranceMs(media: MediaInfo): number {
+  const frameMs = frameDurationMs(media) ?? 40;
+  return frameMs + Math.max(2 * frameMs, 250);
+}
+
+/**
+ * An ffmpeg failure that says the file's data is cut or damaged ("partial file", "Invalid data found"...),
+ * as opposed to a missing file, a missing decoder or an abort. The frame reader keeps the frames decoded
+ * before it and reports the samples it could not serve (MISSING_SAMPLE, TRUNCATED) instead of failing.
+ */
+export function isDataDamage(error: unknown): boolean {
+  if (!(error instanceof VideoError) || error.code !== 'FRAME_READ_FAILED') return false;
+  const reason = error.reason ?? error.message;
+  return /partial file|truncat|end of file|invalid data found|moov atom not found|could not seek|could not find codec parameters/i.test(reason) && !/no such file|permission denied/i.test(reason);
+}
+
+/** A frame read that ends (done) where the file's data is damaged; other errors pass. */
+async function nextOrDamage(next: Promise<IteratorResult<RawFrame, void>>): Promise<IteratorResult<RawFrame, void>> {
+  try {
+    return await next;
+  } catch (error) {
+    if (isDataDamage(error)) return { done: true, value: undefined };
+    throw error;
   }
 }
 
@@ -309,8 +384,12 @@ async function readLastFrame(context: ReadContext, fromMs: number): Promise<{ da
   if (endMs === null) return null;
   const seekMs = Math.max(0, Math.min(fromMs, endMs) - 1000);
   let last: { data: Buffer; timestampMs: number } | null = null;
-  for await (const raw of context.adapter.readRawFrames(rawRequest(context, { kind: 'all' }, seekMs))) {
-    if (raw.timeSec !== null) last = { data: raw.data, timestampMs: raw.timeSec * 1000 };
+  try {
+    for await (const raw of context.adapter.readRawFrames(rawRequest(context, { kind: 'all' }, seekMs))) {
+      if (raw.timeSec !== null) last = { data: raw.data, timestampMs: raw.timeSec * 1000 };
+    }
+  } catch (error) {
+    if (!isDataDamage(error)) throw error; // damaged data: the last frame before it
   }
   return last;
 }
@@ -403,15 +482,21 @@ async function* readNearestKeyframes(context: ReadContext, timesMs: readonly num
       const wanted = chunk.map((i) => assigned[i]!);
       const pick: FramePick = { kind: 'keyframes-at', timesSec: wanted.map((ms) => ms / 1000) };
       let cursor = 0;
-      for await (const raw of adapter.readRawFrames(rawRequest(context, pick, 0, { maxFrames: chunk.length }))) {
-        const timestampMs = raw.timeSec === null ? null : raw.timeSec * 1000 - media.startTimeMs;
-        // The frame is the next wanted key frame (or a later one, when one could not be decoded).
-        while (cursor < chunk.length && timestampMs !== null && wanted[cursor]! < timestampMs - 1) cursor++;
-        if (cursor >= chunk.length) break;
-        const sample = chunk[cursor++]!;
-        served.add(sample);
-        const frame = makeFrame(context, raw.data, raw.timeSec === null ? wanted[cursor - 1]! : raw.timeSec * 1000, timesMs[sample]!);
-        yield { sample, frame: { ...frame, keyframe: true } };
+      const keyframes = adapter.readRawFrames(rawRequest(context, pick, 0, { maxFrames: chunk.length }));
+      try {
+        for (let result = await nextOrDamage(keyframes.next()); result.done !== true; result = await nextOrDamage(keyframes.next())) {
+          const raw = result.value;
+          const timestampMs = raw.timeSec === null ? null : raw.timeSec * 1000 - media.startTimeMs;
+          // The frame is the next wanted key frame (or a later one, when one could not be decoded).
+          while (cursor < chunk.length && timestampMs !== null && wanted[cursor]! < timestampMs - 1) cursor++;
+          if (cursor >= chunk.length) break;
+          const sample = chunk[cursor++]!;
+          served.add(sample);
+          const frame = makeFrame(context, raw.data, raw.timeSec === null ? wanted[cursor - 1]! : raw.timeSec * 1000, timesMs[sample]!);
+          yield { sample, frame: { ...frame, keyframe: true } };
+        }
+      } finally {
+        await keyframes.return(undefined); // kills the process if it is still running
       }
       for (const sample of chunk) {
         if (served.has(sample)) continue;
@@ -433,11 +518,17 @@ async function* readNearestKeyframes(context: ReadContext, timesMs: readonly num
   let headA = await a.next();
   let headB = await b.next();
   let index = 0;
+  const yieldedMs = new Set<number>();
   try {
     while (headA.done !== true || headB.done !== true) {
       const takeA = headB.done === true || (headA.done !== true && headA.value.sample < headB.value.sample);
       const item = takeA ? (headA as IteratorYieldResult<{ sample: number; frame: VideoFrame }>).value : (headB as IteratorYieldResult<{ sample: number; frame: VideoFrame }>).value;
-      yield { ...item.frame, index: index++ };
+      // A key frame and an exact read can land on the same frame (frames sparser than the samples).
+      if (yieldedMs.has(item.frame.timestampMs)) duplicate(context, item.frame.requestedTimestampMs);
+      else {
+        yieldedMs.add(item.frame.timestampMs);
+        yield { ...item.frame, index: index++ };
+      }
       if (takeA) headA = await a.next();
       else headB = await b.next();
     }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { FfmpegAdapter } from './ffmpeg-adapter.js';
-import { readFrames, type DecodeMode, type VideoFrame } from './frame-reader.js';
+import { readFrames, type DecodeMode, type FrameReaderWarning, type VideoFrame } from './frame-reader.js';
 import type { MediaInfo } from './media-info.js';
 import { probeMedia } from './probe.js';
 import type { SamplingSpec } from './sample-times.js';
@@ -35,8 +35,8 @@ export interface OpenedMedia {
   readonly probed: Promise<ProbedMedia>;
   /** The sampled frames, in order, each once (call once). Throws the decoder's error. */
   frames(): AsyncGenerator<VideoFrame, void, undefined>;
-  /** Receives non-fatal warnings (also those that arrived before this call). */
-  onWarning(listener: (message: string) => void): void;
+  /** Receives the reader's warnings (also those that arrived before this call): damage, duplicate samples. */
+  onWarning(listener: (warning: FrameReaderWarning) => void): void;
   close(): void;
 }
 
@@ -47,19 +47,19 @@ export interface MediaOpener {
 
 /** Holds warnings until someone listens, then forwards them. */
 export class WarningRelay {
-  private buffered: string[] = [];
-  private listener: ((message: string) => void) | null = null;
+  private buffered: FrameReaderWarning[] = [];
+  private listener: ((warning: FrameReaderWarning) => void) | null = null;
 
-  push(message: string): void {
-    if (this.listener === null) this.buffered.push(message);
-    else this.listener(message);
+  push(warning: FrameReaderWarning): void {
+    if (this.listener === null) this.buffered.push(warning);
+    else this.listener(warning);
   }
 
-  listen(listener: (message: string) => void): void {
+  listen(listener: (warning: FrameReaderWarning) => void): void {
     this.listener = listener;
     const buffered = this.buffered;
     this.buffered = [];
-    for (const message of buffered) listener(message);
+    for (const warning of buffered) listener(warning);
   }
 }
 
@@ -92,7 +92,7 @@ export function inProcessOpener(adapter: FfmpegAdapter): MediaOpener {
         async *frames() {
           const { media } = await probed;
           yield* readAhead(
-            readFrames(path, { ...request, mediaInfo: media, adapter, signal, onWarning: (w) => warnings.push(w.message) }),
+            readFrames(path, { ...request, mediaInfo: media, adapter, signal, onWarning: (w) => warnings.push(w) }),
             1,
           );
         },

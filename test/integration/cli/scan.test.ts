@@ -108,6 +108,30 @@ describe('ldf scan', () => {
     expect(report.options.sampling).toMatchObject({ mode: 'count', frames: 6 });
   });
 
+  it('calls a truncated file damaged (DAMAGED_MEDIA, exit 2), with where its frames end, distinct frames, and no verdict', async () => {
+    // fixtures/truncated.mp4: a 6 s clip with its index first, cut in half (scripts/make-fixtures.ts).
+    for (const decode of ['auto', 'exact']) {
+      const { code, report, stderr } = await scanJson(['--frames', '12', '--decode', decode, '--min-judged-face', '0', fixture('truncated.mp4')]);
+      expect(code, decode).toBe(2);
+      const [file] = report.files;
+      expect(file).toMatchObject({ status: 'error', verdict: 'error', scoreFake: null, worstTrackId: null, error: { code: 'DAMAGED_MEDIA' } });
+      expect(file!.damage).toMatchObject({ truncated: true, declaredDurationMs: 6000, samplesPlanned: 12 });
+      expect(file!.damage!.decodedUntilMs).toBeGreaterThan(1000);
+      expect(file!.damage!.decodedUntilMs).toBeLessThan(4000);
+      expect(file!.damage!.samplesMissing + file!.framesSampled).toBe(12);
+      expect(file!.damage!.missingTimestampsMs.every((t) => t > file!.damage!.decodedUntilMs!)).toBe(true);
+      // What was decoded is kept for the record: distinct frames, none past the end of the data.
+      const times = file!.tracks.flatMap((t) => t.faces.map((f) => f.timestampMs));
+      expect(times.length).toBeGreaterThan(0);
+      expect(new Set(times).size).toBe(times.length);
+      expect(Math.max(...times)).toBeLessThanOrEqual(file!.damage!.decodedUntilMs!);
+      expect(report.summary.byErrorCode).toMatchObject({ DAMAGED_MEDIA: 1 });
+      const lines = stderr.split('\n').filter((l) => l.includes(fixture('truncated.mp4')));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/frames end at \d+\.\d\d s of 6\.00 s declared.*\[DAMAGED_MEDIA\]/);
+    }
+  });
+
   it('reports each bad input in one line naming the file, and scans the rest', async () => {
     const missing = path.join(dir, 'missing.mp4');
     const empty = path.join(dir, 'empty.mp4');

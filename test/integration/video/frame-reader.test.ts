@@ -108,12 +108,17 @@ describe('readFrames: count / every (sparse seeking)', () => {
     expect(frames.map((f) => frameNumberOf(f.data))).toEqual([8, 25, 41]);
   });
 
-  it('duplicates a frame when samples are closer than the frame interval', async () => {
-    const frames = await collect(file('counter.mp4'), { sampling: { mode: 'every', intervalMs: 10 }, startMs: 400, endMs: 450 });
-    expect(frames.map((f) => f.timestampMs)).toEqual([400, 400, 400, 400, 440]);
-    expect(frames.map((f) => f.requestedTimestampMs)).toEqual([400, 410, 420, 430, 440]);
-    expect(frames[0]?.data).not.toBe(frames[1]?.data); // own copies
-    expect(frames[0]?.data.equals(frames[1]!.data)).toBe(true);
+  it('samples a frame once when samples are closer than the frame interval, and says which samples it merged', async () => {
+    const warnings: FrameReaderWarning[] = [];
+    const frames = await collect(file('counter.mp4'), { sampling: { mode: 'every', intervalMs: 10 }, startMs: 400, endMs: 450, onWarning: (w) => warnings.push(w) });
+    expect(frames.map((f) => f.timestampMs)).toEqual([400, 440]);
+    expect(frames.map((f) => f.requestedTimestampMs)).toEqual([400, 440]);
+    expect(frames.map((f) => frameNumberOf(f.data))).toEqual([10, 11]);
+    expect(warnings.map((w) => [w.code, 'requestedTimestampMs' in w ? w.requestedTimestampMs : null])).toEqual([
+      ['DUPLICATE_FRAME', 410],
+      ['DUPLICATE_FRAME', 420],
+      ['DUPLICATE_FRAME', 430],
+    ]);
   });
 
   it('maxFrames caps the count', async () => {
@@ -343,17 +348,34 @@ describe('readFrames: streaming, abort and errors', () => {
     expect((await readError(file('audio.m4a'), { sampling })).code).toBe('NO_VIDEO_STREAM');
   });
 
-  it('a truncated file fails with FRAME_READ_FAILED naming the file and a one-line reason', async () => {
+  it('a truncated file (index first) yields the distinct frames it has, then says where they end (TRUNCATED, MISSING_SAMPLE)', async () => {
     const filePath = file('truncated-faststart.mp4');
     const info = await probeMedia(filePath, { adapter }); // the index is intact, the data is not
     expect(info.durationMs).toBe(2000);
+    for (const decode of ['exact', 'nearest-keyframe'] as const) {
+      const warnings: FrameReaderWarning[] = [];
+      const frames = await collect(filePath, { sampling: { mode: 'count', frames: 8 }, mediaInfo: info, decode, onWarning: (w) => warnings.push(w) });
+      const times = frames.map((f) => f.timestampMs);
+      expect(new Set(times).size, decode).toBe(times.length); // never the last frame again and again
+      const missing = warnings.filter((w) => w.code === 'MISSING_SAMPLE');
+      expect(frames.length + missing.length, decode).toBe(8);
+      expect(missing.length, decode).toBeGreaterThanOrEqual(3);
+      const truncated = warnings.find((w) => w.code === 'TRUNCATED');
+      expect(truncated, decode).toMatchObject({ code: 'TRUNCATED', declaredDurationMs: 2000 });
+      if (truncated?.code === 'TRUNCATED' && truncated.decodedUntilMs !== null) {
+        expect(truncated.decodedUntilMs).toBeLessThan(1500);
+        expect(Math.max(...times)).toBeLessThanOrEqual(truncated.decodedUntilMs);
+      }
+      expect(truncated!.message).toContain('truncated-faststart.mp4');
+      expect(truncated!.message).not.toContain('\n');
+    }
+  });
+
+  it('a whole file ends with the last frame on screen, not TRUNCATED', async () => {
     const warnings: FrameReaderWarning[] = [];
-    const error = await readError(filePath, { sampling: { mode: 'count', frames: 8 }, mediaInfo: info, onWarning: (w) => warnings.push(w) });
-    expect(error.code).toBe('FRAME_READ_FAILED');
-    expect(error.message).toContain('truncated-faststart.mp4');
-    expect(error.filePath).toBe(filePath);
-    expect(error.reason).toMatch(/partial file|Invalid data/);
-    expect(error.reason).not.toContain('\n');
+    const frames = await collect(file('faststart.mp4'), { sampling: { mode: 'count', frames: 8 }, onWarning: (w) => warnings.push(w) });
+    expect(frames).toHaveLength(8);
+    expect(warnings).toEqual([]);
   });
 
   it('a file that disappears after probing fails with FRAME_READ_FAILED', async () => {
