@@ -18,7 +18,7 @@ import { DEFAULT_CROP_CONVENTION, type CropConvention } from '../model/manifest.
 import { readAhead } from '../util/read-ahead.js';
 import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from '../video/ffmpeg-binaries.js';
-import { readFrames } from '../video/frame-reader.js';
+import { DAMAGE_WARNING_CODES, readFrames, type FrameReaderWarning } from '../video/frame-reader.js';
 import { probeMedia } from '../video/probe.js';
 import type { SamplingSpec } from '../video/sample-times.js';
 import { checkSplitOptions, compileIdentityPattern, identityFromPattern, splitFor } from './assign-split.js';
@@ -476,6 +476,7 @@ async function readVideoFaces(
   const file = planned.found.file;
   const faces: FaceToStore[] = [];
   let frames = 0;
+  const damage: { first: FrameReaderWarning | null; missing: number } = { first: null, missing: 0 };
   try {
     const media = await probeMedia(file, { adapter: ffmpeg, signal: options.signal });
     const reader = readFrames(file, {
@@ -487,7 +488,13 @@ async function readVideoFaces(
       mediaInfo: media,
       adapter: ffmpeg,
       signal: options.signal,
-      onWarning: (w) => emit({ type: 'warning', file, message: w.message }),
+      // Damage is told once, at the end (an error without frames, else one warning); duplicates are not news.
+      onWarning: (w) => {
+        if (DAMAGE_WARNING_CODES.includes(w.code)) {
+          damage.first = w.code === 'TRUNCATED' ? w : (damage.first ?? w);
+          damage.missing += w.code === 'MISSING_SAMPLE' ? 1 : 0;
+        }
+      },
     });
     for await (const frame of readAhead(reader, 1)) {
       frames++;
@@ -495,7 +502,12 @@ async function readVideoFaces(
       const found = await detector.detect(rgb, { ...filter, landmarks: true });
       faces.push(...facesOf(planned, rgb, found, frame.index, media.isStillImage ? null : frame.timestampMs));
     }
+    // A damaged source keeps the faces of the frames it has (the frames are real ones); with none, it is DAMAGED_MEDIA.
+    if (frames === 0 && damage.first !== null) return { faces: [], frames, error: { code: 'DAMAGED_MEDIA', message: `damaged or truncated media: ${damage.first.message.replace(`${file}: `, '')}` } };
     if (frames === 0) return { faces: [], frames, error: { code: 'NO_FRAMES', message: 'no frame could be decoded in the sampled range' } };
+    if (damage.first !== null) {
+      emit({ type: 'warning', file, message: `${damage.first.message}; ${damage.missing} sampled time(s) without a frame, the faces of the ${frames} decoded frame(s) kept` });
+    }
     return { faces, frames, error: null };
   } catch (error) {
     return { faces: [], frames, error: errorInfo(error, file) };

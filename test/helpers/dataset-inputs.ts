@@ -17,7 +17,7 @@ export const DATASET_INPUTS = {
   /** Sources that fail: [relative path, code]. */
   bad: [
     ['fake/broken.jpg', 'UNREADABLE_IMAGE'],
-    ['fake/corrupt.mp4', 'FRAME_READ_FAILED'],
+    ['fake/corrupt.mp4', 'DAMAGED_MEDIA'],
     ['real/notes.jpg', 'UNREADABLE_IMAGE'],
     ['unlabelled/sample4.jpg', 'NO_LABEL'],
   ],

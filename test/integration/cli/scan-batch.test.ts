@@ -66,10 +66,10 @@ describe('ldf scan on folders', () => {
     expect(r1.problems.map((p) => [rel(p.path), p.code, p.severity])).toEqual([['a/deep/up', 'SYMLINK_LOOP', 'warning']]);
     expect(r1.files.find((f) => f.path.endsWith('still-no-extension'))).toMatchObject({ status: 'ok', framesSampled: 1, facesDetected: 1 });
     expect(r1.inputs).toEqual({ paths: [media], include: [], exclude: [], extensions: null, shard: null });
-    expect(r1.summary).toMatchObject({ files: 7, skipped: 1, problems: 1, errors: 1, byErrorCode: { FRAME_READ_FAILED: 1, SYMLINK_LOOP: 1 } });
+    expect(r1.summary).toMatchObject({ files: 7, skipped: 1, problems: 1, errors: 1, byErrorCode: { DAMAGED_MEDIA: 1, SYMLINK_LOOP: 1 } });
     // The summary on stderr: counts per verdict and per error kind, time, throughput.
     expect(one.stderr).toMatch(/ldf: 7 files: .*1 error; 1 skipped \(not media\)/);
-    expect(one.stderr).toContain('ldf: errors and problems: 1 FRAME_READ_FAILED, 1 SYMLINK_LOOP');
+    expect(one.stderr).toContain('ldf: errors and problems: 1 DAMAGED_MEDIA, 1 SYMLINK_LOOP');
     expect(one.stderr).toMatch(/ldf: time [\d.]+s, [\d.]+ files\/min, [\d.]+ frames\/s/);
     expect(one.stderr).toContain(`ldf: warning: ${path.join(media, 'a', 'deep', 'up')}: `);
   });
