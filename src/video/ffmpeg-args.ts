@@ -60,6 +60,29 @@ export interface RawFramesRequest {
 export const MAX_INTERVALS_PER_PROBE = 2000;
 
 /**
+ * The demuxers ldf lets ffmpeg and ffprobe use on an input: containers and image formats that hold their
+ * media in the file itself. Playlists and references (hls, dash, concat, ffconcat, tee, image sequences
+ * expanded from a pattern...) are refused, since they make ffmpeg open other files or the network: a
+ * playlist named .mp4 must not read a file the user did not give. Names are ffmpeg's demuxer names;
+ * entries a build lacks are ignored.
+ */
+export const INPUT_DEMUXERS = [
+  'mov', 'mp4', 'm4a', '3gp', '3g2', 'mj2', 'matroska', 'webm', 'avi', 'flv', 'asf', 'ogg', 'mxf', 'nut', 'dv',
+  'mpegts', 'mpeg', 'mpegvideo', 'm4v', 'h264', 'hevc', 'ivf', 'yuv4mpegpipe', 'mjpeg',
+  'gif', 'apng', 'image2', 'image2pipe', 'jpeg_pipe', 'png_pipe', 'webp_pipe', 'bmp_pipe', 'tiff_pipe', 'gif_pipe', 'webp',
+  // Audio-only files are read far enough to say they have no video stream (NO_VIDEO_STREAM).
+  'mp3', 'wav', 'aac', 'flac',
+] as const;
+
+/**
+ * Input options for every ffmpeg and ffprobe run on a user's file: only the `file` protocol (no network,
+ * no pipes, no subprocess) and only INPUT_DEMUXERS. Placed before the input.
+ */
+export function inputSafetyArgs(): string[] {
+  return ['-protocol_whitelist', 'file', '-format_whitelist', INPUT_DEMUXERS.join(',')];
+}
+
+/**
  * The ffmpeg argument list for a raw-frame read.
  * Layout: global options, input options (seek/skip/autorotate), input, output options.
  */
@@ -77,7 +100,7 @@ export function buildRawFramesArgs(request: RawFramesRequest): string[] {
   if (request.maxFrames !== undefined) output.push('-frames:v', String(request.maxFrames));
   output.push('-an', '-sn', '-dn', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
-  return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info', ...input, '-i', toInputUrl(request.filePath), ...output];
+  return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info', ...input, ...inputSafetyArgs(), '-i', toInputUrl(request.filePath), ...output];
 }
 
 /** The -vf chain: pick frames, tone-map, scale + convert, rotate, report pts (showinfo). */
@@ -126,7 +149,7 @@ export function buildFilterChain(request: Pick<RawFramesRequest, 'pick' | 'rotat
 
 /** `ffprobe -print_format json -show_format -show_streams` of one file. */
 export function buildProbeJsonArgs(filePath: string): string[] {
-  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', toInputUrl(filePath)];
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...inputSafetyArgs(), toInputUrl(filePath)];
 }
 
 /**
@@ -142,13 +165,14 @@ export function buildPacketAtTimesArgs(filePath: string, streamIndex: number, ti
     '-read_intervals', intervals,
     '-show_entries', 'packet=pts_time,flags',
     '-print_format', 'json',
+    ...inputSafetyArgs(),
     toInputUrl(filePath),
   ];
 }
 
 /** ffprobe listing every packet of a stream as `pts_time|flags` lines (compact, no keys): demux only. */
 export function buildPacketListArgs(filePath: string, streamIndex: number): string[] {
-  return ['-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,flags', '-print_format', 'compact=p=0:nk=1', toInputUrl(filePath)];
+  return ['-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,flags', '-print_format', 'compact=p=0:nk=1', ...inputSafetyArgs(), toInputUrl(filePath)];
 }
 
 /**

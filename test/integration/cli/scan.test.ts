@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -130,6 +130,30 @@ describe('ldf scan', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/frames end at \d+\.\d\d s of 6\.00 s declared.*\[DAMAGED_MEDIA\]/);
     }
+  });
+
+  it('never lets a playlist make ffmpeg open another file or the network (HLS, also disguised as .mp4)', async () => {
+    const secret = path.join(dir, 'secret.ts');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-i', fixture('one-face.mp4'), '-c', 'copy', '-f', 'mpegts', secret]);
+    const playlist = (segment: string): string => `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n${segment}\n#EXT-X-ENDLIST\n`;
+    const local = path.join(dir, 'local.m3u8');
+    await writeFile(local, playlist(secret));
+    const disguised = path.join(dir, 'playlist.mp4');
+    await writeFile(disguised, playlist(secret));
+    const network = path.join(dir, 'network.m3u8');
+    await writeFile(network, playlist('http://127.0.0.1:9/segment.ts'));
+    // The control: this ffprobe, left to itself, follows the playlist to the segment.
+    const ffprobe = (await resolveFfmpegBinaries()).ffprobe.path;
+    const followed = spawnSync(ffprobe, ['-v', 'info', '-show_entries', 'format=format_name', `file:${local}`], { encoding: 'utf8' });
+    expect(`${followed.stdout}${followed.stderr}`).toContain(`${secret}' for reading`);
+
+    const { code, report } = await scanJson(['--frames', '2', local, disguised, network]);
+    expect(code).toBe(2);
+    expect(report.files.map((f) => [path.basename(f.path), f.status, f.error?.code])).toEqual([
+      ['local.m3u8', 'error', 'UNREADABLE_MEDIA'],
+      ['playlist.mp4', 'error', 'UNREADABLE_MEDIA'],
+      ['network.m3u8', 'error', 'UNREADABLE_MEDIA'],
+    ]);
   });
 
   it('reports each bad input in one line naming the file, and scans the rest', async () => {

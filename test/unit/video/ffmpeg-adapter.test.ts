@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildRawFramesArgs, FfmpegAdapter, type RawFrame, type RawFramesRequest } from '../../../src/video/ffmpeg-adapter.js';
 import { VideoError } from '../../../src/video/video-error.js';
+import { inputSafetyArgs } from '../../../src/video/ffmpeg-args.js';
 
 const FAKE_FFPROBE = String.raw`
 const fs = require('node:fs');
@@ -110,7 +111,7 @@ describe('FfmpegAdapter.probeJson', () => {
       json = await adapter.probeJson(path.join(dir, 'ok.mp4'));
     });
     const url = `file:${path.join(dir, 'ok.mp4')}`;
-    expect(calls).toEqual([['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', url]]);
+    expect(calls).toEqual([['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...inputSafetyArgs(), url]]);
     expect(json).toEqual({ format: { filename: url }, streams: [] });
   });
 

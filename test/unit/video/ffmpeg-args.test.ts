@@ -10,6 +10,8 @@ import {
   buildRawFramesArgs,
   formatSeconds,
   toInputUrl,
+  INPUT_DEMUXERS,
+  inputSafetyArgs,
   type RawFramesRequest,
 } from '../../../src/video/ffmpeg-args.js';
 
@@ -106,11 +108,14 @@ describe('buildFilterChain', () => {
   });
 });
 
+const SAFE = ['-protocol_whitelist', 'file', '-format_whitelist', INPUT_DEMUXERS.join(',')];
+
 describe('buildRawFramesArgs (exact lists)', () => {
   it('key frames near times: skip_frame, then seek, duration floor and no frame cap', () => {
     expect(buildRawFramesArgs({ ...base, seekSec: 4, readDurationSec: 0, pick: { kind: 'keyframes-at', timesSec: [1] } })).toEqual([
       '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info',
       '-skip_frame', 'nokey', '-ss', '4.000000', '-t', '0.000001', '-noautorotate',
+      '-protocol_whitelist', 'file', '-format_whitelist', INPUT_DEMUXERS.join(','),
       '-i', `file:${path.resolve('clips/a b.mp4')}`,
       '-map', '0:2',
       '-vf', "select='eq(key,1)*(lt(abs(t-1.000000),0.001))',scale=w=320:h=240,format=rgb24,showinfo",
@@ -121,15 +126,20 @@ describe('buildRawFramesArgs (exact lists)', () => {
 
   it('ignores an infinite read duration and a negative seek', () => {
     const args = buildRawFramesArgs({ ...base, seekSec: -1, readDurationSec: Number.POSITIVE_INFINITY });
-    expect(args.slice(0, args.indexOf('-i'))).toEqual(['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info', '-noautorotate']);
+    expect(args.slice(0, args.indexOf('-i'))).toEqual(['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info', '-noautorotate', ...SAFE]);
   });
 });
 
 describe('ffprobe argument lists', () => {
   const url = `file:${path.resolve('clips/a b.mp4')}`;
 
+  it('every input may use the file protocol only, and only demuxers that read no other file', () => {
+    expect(inputSafetyArgs()).toEqual(SAFE);
+    for (const refused of ['hls', 'dash', 'concat', 'tee', 'http', 'lavfi']) expect(INPUT_DEMUXERS as readonly string[]).not.toContain(refused);
+  });
+
   it('probe JSON: format and streams', () => {
-    expect(buildProbeJsonArgs('clips/a b.mp4')).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', url]);
+    expect(buildProbeJsonArgs('clips/a b.mp4')).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...SAFE, url]);
   });
 
   it('packets at times: one read interval per time, clamped at 0, microsecond precision', () => {
@@ -139,13 +149,14 @@ describe('ffprobe argument lists', () => {
       '-read_intervals', '0.000000%+#1,1.869566%+#1,10.000000%+#1',
       '-show_entries', 'packet=pts_time,flags',
       '-print_format', 'json',
+      ...SAFE,
       url,
     ]);
   });
 
   it('packet list: compact pts_time|flags lines of one stream', () => {
     expect(buildPacketListArgs('clips/a b.mp4', 0)).toEqual([
-      '-v', 'error', '-select_streams', '0', '-show_entries', 'packet=pts_time,flags', '-print_format', 'compact=p=0:nk=1', url,
+      '-v', 'error', '-select_streams', '0', '-show_entries', 'packet=pts_time,flags', '-print_format', 'compact=p=0:nk=1', ...SAFE, url,
     ]);
   });
 });
