@@ -14,7 +14,7 @@ import { defaultModelDir } from '../model/model-registry.js';
 import type { ScanReport } from '../report/scan-report.js';
 import type { ScanContext } from '../scan/scan-file.js';
 import { DecodePool } from '../video/decode-pool.js';
-import { FfmpegAdapter } from '../video/ffmpeg-adapter.js';
+import { BUNDLED_FFMPEG_NOTE, FfmpegAdapter } from '../video/ffmpeg-adapter.js';
 import { UsageError } from '../util/usage-error.js';
 
 export interface ScanEngineRequest {
@@ -45,12 +45,16 @@ export interface ScanEngine {
   readonly backendInfo: ScanReport['backend'];
   /** The detector as reports record it (options.detector). */
   readonly detectorInfo: { name: FaceDetectorKind; package: string; version: string };
+  /** The ffmpeg and ffprobe as reports record them (path, how found, version). */
+  readonly decoderInfo: NonNullable<ScanReport['decoder']>;
+  /** Warnings to show the user once, before the scan (the bundled 2018 ffmpeg decodes the files). */
+  readonly warnings: string[];
   /** Frees the detector, the decoder pool and the model. Idempotent. */
   close(): Promise<void>;
 }
 
 /** What running a scan or an eval needs of an engine (tests give fakes through ScanContext's interfaces). */
-export type ScanEngineView = Pick<ScanEngine, 'context' | 'modelInfo' | 'backendInfo' | 'detectorInfo'>;
+export type ScanEngineView = Pick<ScanEngine, 'context' | 'modelInfo' | 'backendInfo' | 'detectorInfo'> & Partial<Pick<ScanEngine, 'decoderInfo'>>;
 
 /**
  * Opens the engine. Nothing is left allocated when it throws.
@@ -74,6 +78,8 @@ export async function openScanEngine(request: ScanEngineRequest): Promise<ScanEn
     if (detectorKind !== 'ssd' && model.manifest.crop.name === 'square-box-scaled') {
       throw new UsageError(`--detector ${detectorKind}: ${model.manifest.id} crops faces on the SSD detector's box (crop square-box-scaled); use --detector ssd`);
     }
+    const decoderInfo = await ffmpeg.describe();
+    const warnings = decoderInfo.ffmpeg.source === 'bundled' || decoderInfo.ffprobe.source === 'bundled' ? [BUNDLED_FFMPEG_NOTE] : [];
     const detector = await FaceDetector.load({ detector: detectorKind });
     opened.detector = detector;
     const pool = new DecodePool(ffmpeg.binaries);
@@ -95,6 +101,8 @@ export async function openScanEngine(request: ScanEngineRequest): Promise<ScanEn
       },
       backendInfo: { name: backend.name, threads: backend.threads, simd: backend.simd },
       detectorInfo: { name: detectorKind, package: '@vladmandic/face-api', version: faceApiPackageVersion() },
+      decoderInfo,
+      warnings,
       async close() {
         if (closed) return;
         closed = true;

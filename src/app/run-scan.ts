@@ -168,6 +168,7 @@ export async function runScan(engine: ScanEngineView, plan: ScanPlan, run: ScanR
     toolVersion: run.toolVersion,
     model: engine.modelInfo,
     backend: engine.backendInfo,
+    decoder: engine.decoderInfo ?? null,
     options,
     totalMs: performance.now() - run.startedMs,
     inputs: plan.inputs,

@@ -97,6 +97,7 @@ EXIT CODES
     let run: EvalRun;
     try {
       if (!engine.model.trained) say('warning: untrained model: the metrics below mean nothing');
+      for (const warning of engine.warnings) say(`warning: ${warning}`);
       const { thresholds, judging } = engine.model.manifest;
       const { options, settings } = scanSettingsFromFlags(flags, thresholds, 'none', engine.detectorKind, judging?.minFacePx ?? 0);
       run = await runEval(

@@ -95,6 +95,7 @@ ${BaseCommand.exitCodesHelp}`;
     let run: ScanRun;
     try {
       if (!engine.model.trained) say('warning: untrained model: scores and verdicts below mean nothing');
+      for (const warning of engine.warnings) say(`warning: ${warning}`);
       const manifest = engine.model.manifest;
       const { options, settings } = scanSettingsFromFlags(flags, manifest.thresholds, flags['fail-on'] as FailOn, engine.detectorKind, manifest.judging?.minFacePx ?? 0);
       run = await runScan(

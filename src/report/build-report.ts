@@ -14,6 +14,8 @@ export interface ReportMeta {
   toolVersion: string;
   model: ScanReport['model'];
   backend: ScanReport['backend'];
+  /** The ffmpeg and ffprobe used (default: unknown, null). */
+  decoder?: ScanReport['decoder'];
   options: ScanOptions;
   totalMs: number;
   createdAt?: Date;
@@ -83,6 +85,7 @@ export function buildScanReport(files: FileResult[], meta: ReportMeta): ScanRepo
     createdAt: (meta.createdAt ?? new Date()).toISOString(),
     model: meta.model,
     backend: meta.backend,
+    decoder: meta.decoder ?? null,
     options: meta.options,
     inputs: meta.inputs ?? { paths: files.map((f) => f.path), include: [], exclude: [], extensions: null, shard: null },
     files,

@@ -128,6 +128,8 @@ export function mergeReports(inputs: readonly MergeInput[], options: MergeOption
     createdAt: options.createdAt,
     model: first.model,
     backend: first.backend,
+    // One decoder for the whole merged report only when every part used the same one.
+    decoder: inputs.every((i) => JSON.stringify(i.report.decoder ?? null) === JSON.stringify(first.decoder ?? null)) ? (first.decoder ?? null) : null,
     options: first.options,
     totalMs,
     inputs: { paths: roots, include, exclude, extensions: first.inputs.extensions, shard: null },

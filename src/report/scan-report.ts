@@ -208,6 +208,15 @@ export interface MergedFrom {
   files: number;
 }
 
+/** An ffmpeg or ffprobe binary as a report records it (src/video FfmpegAdapter.describe). */
+export interface DecoderBinary {
+  path: string;
+  /** How it was found: --ffmpeg-path/--ffprobe-path, FFMPEG_PATH/FFPROBE_PATH, the PATH, or the npm-bundled build. */
+  source: 'option' | 'env' | 'path' | 'bundled';
+  /** What `-version` says; null when it said nothing readable. */
+  version: string | null;
+}
+
 export interface ScanReport {
   schemaVersion: typeof SCAN_REPORT_VERSION;
   kind: 'ldf.scan-report';
@@ -222,6 +231,8 @@ export interface ScanReport {
     weightsSha256: string[];
   };
   backend: { name: string; threads: number; simd: boolean };
+  /** The ffmpeg and ffprobe that probed and decoded the files (absent in older reports; null when unknown). */
+  decoder?: { ffmpeg: DecoderBinary; ffprobe: DecoderBinary } | null;
   options: ScanOptions;
   inputs: ReportInputs;
   /** In scan order: the command-line order, folders walked in name order. */

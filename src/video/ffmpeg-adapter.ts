@@ -19,7 +19,7 @@ import {
   MAX_INTERVALS_PER_PROBE,
   type RawFramesRequest,
 } from './ffmpeg-args.js';
-import { resolveFfmpegBinaries, type FfmpegBinaries, type ResolveBinariesOptions } from './ffmpeg-binaries.js';
+import { resolveFfmpegBinaries, type BinarySource, type FfmpegBinaries, type ResolveBinariesOptions } from './ffmpeg-binaries.js';
 import { FfmpegLogParser, lastMeaningfulLine, parseKeyframeTimes, parsePacketPtsList, toContainerTime } from './ffmpeg-log-parser.js';
 import { abortedError, FixedSizeRecords, runCaptured, spawnFailure, spawnStreaming, throwIfAborted, type CapturedRun } from './ffmpeg-runner.js';
 import { VideoError } from './video-error.js';
@@ -48,11 +48,44 @@ const DEFAULT_PROBE_TIMEOUT_MS = 30_000;
 /** ffmpeg's -ss seeks this much earlier when a stream has B-frames (3 * AV_TIME_BASE / 23). */
 const FFMPEG_SEEK_DTS_BACKOFF_SEC = 0.130434;
 
+/** One binary as a report records it: where it is, how it was found, what it says its version is. */
+export interface BinaryInfo {
+  path: string;
+  source: BinarySource;
+  /** The word after "version" in `-version`'s first line (e.g. "6.1.1-3", "N-47683-g0e8eb07980-static"); null if it printed none. */
+  version: string | null;
+}
+
+/** The ffmpeg build that @ffmpeg-installer ships (N-47683, 2018): it parses untrusted media with 2018's bugs. */
+export const BUNDLED_FFMPEG_NOTE =
+  'the bundled ffmpeg (from @ffmpeg-installer, a 2018 static build) decodes untrusted media; install a maintained ffmpeg (e.g. apt install ffmpeg) or set FFMPEG_PATH / --ffmpeg-path';
+
 export class FfmpegAdapter {
   readonly binaries: FfmpegBinaries;
+  private versionsRead: Promise<{ ffmpeg: BinaryInfo; ffprobe: BinaryInfo }> | undefined;
 
   constructor(binaries: FfmpegBinaries) {
     this.binaries = binaries;
+  }
+
+  /** The two binaries with their versions (`-version`, run once per adapter). */
+  describe(): Promise<{ ffmpeg: BinaryInfo; ffprobe: BinaryInfo }> {
+    this.versionsRead ??= (async () => {
+      const versionOf = async (binary: string): Promise<string | null> => {
+        try {
+          const run = await runCaptured(binary, ['-hide_banner', '-version'], { filePath: binary, label: 'version', timeoutMs: 10_000 });
+          return parseVersionLine(run.stdout.toString());
+        } catch {
+          return null;
+        }
+      };
+      const [ffmpegVersion, ffprobeVersion] = await Promise.all([versionOf(this.binaries.ffmpeg.path), versionOf(this.binaries.ffprobe.path)]);
+      return {
+        ffmpeg: { ...this.binaries.ffmpeg, version: ffmpegVersion },
+        ffprobe: { ...this.binaries.ffprobe, version: ffprobeVersion },
+      };
+    })();
+    return this.versionsRead;
   }
 
   /** Resolves the binaries (see resolveFfmpegBinaries) and returns an adapter using them. */
@@ -184,4 +217,10 @@ export class FfmpegAdapter {
       throw spawnFailure(error as Error, this.binaries.ffprobe.path, filePath, 'FFPROBE_NOT_FOUND');
     }
   }
+}
+
+/** The version word of `ffmpeg -version` / `ffprobe -version` output ("ffmpeg version 6.1.1-3 Copyright ..."). */
+export function parseVersionLine(output: string): string | null {
+  const match = /^\S+ version (\S+)/m.exec(output);
+  return match?.[1] ?? null;
 }

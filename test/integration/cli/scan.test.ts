@@ -156,6 +156,23 @@ describe('ldf scan', () => {
     ]);
   });
 
+  it('records the ffmpeg and ffprobe that decoded the files, and warns once when they are the bundled 2018 build', async () => {
+    const binaries = await resolveFfmpegBinaries();
+    const asFound = await scanJson(['--frames', '2', fixture('still.jpg'), fixture('one-face.mp4')]);
+    expect(asFound.report.decoder).toMatchObject({
+      ffmpeg: { path: binaries.ffmpeg.path, source: binaries.ffmpeg.source, version: expect.stringMatching(/\S/) },
+      ffprobe: { path: binaries.ffprobe.path, source: binaries.ffprobe.source, version: expect.stringMatching(/\S/) },
+    });
+    const warnings = asFound.stderr.split('\n').filter((l) => l.includes('bundled ffmpeg'));
+    const bundled = binaries.ffmpeg.source === 'bundled' || binaries.ffprobe.source === 'bundled';
+    expect(warnings).toHaveLength(bundled ? 1 : 0);
+    if (bundled) expect(warnings[0]).toContain('FFMPEG_PATH');
+    // Named explicitly, the same binaries are the user's choice: recorded as such, no warning.
+    const chosen = await scanJson(['--frames', '2', '--ffmpeg-path', binaries.ffmpeg.path, '--ffprobe-path', binaries.ffprobe.path, fixture('still.jpg')]);
+    expect(chosen.report.decoder).toMatchObject({ ffmpeg: { source: 'option' }, ffprobe: { source: 'option' } });
+    expect(chosen.stderr).not.toContain('bundled ffmpeg');
+  });
+
   it('reports each bad input in one line naming the file, and scans the rest', async () => {
     const missing = path.join(dir, 'missing.mp4');
     const empty = path.join(dir, 'empty.mp4');

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildRawFramesArgs, FfmpegAdapter, type RawFrame, type RawFramesRequest } from '../../../src/video/ffmpeg-adapter.js';
+import { buildRawFramesArgs, FfmpegAdapter, parseVersionLine, type RawFrame, type RawFramesRequest } from '../../../src/video/ffmpeg-adapter.js';
 import { VideoError } from '../../../src/video/video-error.js';
 import { inputSafetyArgs } from '../../../src/video/ffmpeg-args.js';
 
@@ -260,5 +260,14 @@ describe('FfmpegAdapter.readRawFrames', () => {
     );
     expect(error).toMatchObject({ code: 'FFMPEG_NOT_FOUND', reason: 'ENOENT' });
     expect(frames).toHaveLength(0);
+  });
+});
+
+describe('parseVersionLine', () => {
+  it('reads the version word of ffmpeg and ffprobe -version', () => {
+    expect(parseVersionLine('ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/  Copyright (c) 2000-2018\nbuilt with gcc')).toBe('N-47683-g0e8eb07980-static');
+    expect(parseVersionLine('ffprobe version 6.1.1-3+b1 Copyright (c) 2007-2023 the FFmpeg developers\n')).toBe('6.1.1-3+b1');
+    expect(parseVersionLine('')).toBeNull();
+    expect(parseVersionLine('not a version banner')).toBeNull();
   });
 });
