@@ -6,6 +6,8 @@
  *    and the report. Returns the report and why the batch stopped early, if it did; prints nothing.
  * The caller renders the report and then calls ScanRun.save() (or, when interrupted, ScanRun.keepJournal()).
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { ReportError } from '../report/report-error.js';
 import { buildScanReport } from '../report/build-report.js';
 import { journalPathFor, ReportJournal, SCAN_JOURNAL_VERSION, type JournalHeader } from '../report/report-journal.js';
@@ -15,7 +17,8 @@ import type { FileResult, ReportInputs, ScanOptions, ScanReport } from '../repor
 import { discoverInputs, type Discovery, type InputEntry, type WalkProblem } from '../scan/discover-inputs.js';
 import { GlobError } from '../scan/glob-match.js';
 import { scanBatch, type BatchOutcome, type BatchRun } from '../scan/scan-batch.js';
-import type { ScanEventListener, ScanSettings } from '../scan/scan-file.js';
+import type { ScanEvent, ScanEventListener, ScanSettings } from '../scan/scan-file.js';
+import { EvidenceImages, type EvidencePicture } from '../faces/evidence-images.js';
 import { shardOf, type Shard } from '../scan/shard.js';
 import { pathExists } from '../util/path-exists.js';
 import { UsageError } from '../util/usage-error.js';
@@ -89,7 +92,16 @@ export interface ScanRunOptions {
   startedMs: number;
   /** Whether the output file, when resuming, is expected to be a JSON report (else only its journal is read). */
   outputIsJsonReport: boolean;
+  /**
+   * Keep each person's highest- and lowest-scoring crops (EVIDENCE_PER_RANK of each): as PNG files in `dir`
+   * (`--evidence DIR`), and/or as page thumbnails in memory (`pictures`, for `--format html`). The report's
+   * tracks name them (thumbnails).
+   */
+  evidence?: { dir?: string | undefined; pictures: boolean } | undefined;
 }
+
+/** Crops kept per person and rank: the 2 highest- and the 2 lowest-scoring faces. */
+export const EVIDENCE_PER_RANK = 2;
 
 export interface ScanHooks {
   /** Progress: file and frame events from the batch. */
@@ -101,6 +113,8 @@ export interface ScanHooks {
 }
 
 export interface ScanRun {
+  /** Page thumbnails of the evidence crops by image name (ScanRunOptions.evidence.pictures), else empty. */
+  pictures: ReadonlyMap<string, EvidencePicture>;
   report: ScanReport;
   /** Why the batch stopped before the end (max-errors, interrupted), or null. */
   stopped: BatchRun['stopped'];
@@ -145,12 +159,26 @@ export async function runScan(engine: ScanEngineView, plan: ScanPlan, run: ScanR
     journal = await ReportJournal.create(journalPath, header, previous === null ? [] : [...previous.bySha256.values()]);
   }
 
-  const batch = await scanBatch(plan.entries, engine.context, { ...run.settings, signal: run.signal }, {
+  const evidence = run.evidence;
+  const pictures = new Map<string, EvidencePicture>();
+  const writes: Promise<void>[] = [];
+  if (evidence?.dir !== undefined) await mkdir(evidence.dir, { recursive: true });
+  const emit = (event: ScanEvent): void => {
+    if (event.type === 'evidence' && evidence !== undefined) {
+      for (const crop of event.crops) {
+        if (evidence.dir !== undefined) writes.push(EvidenceImages.writePng(path.join(evidence.dir, crop.image), crop.rgb, crop.sizePx));
+        if (evidence.pictures) writes.push(EvidenceImages.thumbnailOfRgb(crop.rgb, crop.sizePx).then((p) => void pictures.set(crop.image, p)));
+      }
+    }
+    hooks.emit?.(event);
+  };
+  const settings = { ...run.settings, evidencePerRank: evidence === undefined ? 0 : EVIDENCE_PER_RANK, signal: run.signal };
+  const batch = await scanBatch(plan.entries, engine.context, settings, {
     concurrency: run.concurrency,
     maxErrors: run.maxErrors,
     signal: run.signal,
     findPrevious: previous === null ? undefined : (sha256) => previous.bySha256.get(sha256),
-    emit: hooks.emit,
+    emit,
     onOutcome: async (outcome) => {
       if (outcome.kind === 'scanned') await journal?.append(outcome.result);
       hooks.onOutcome?.(outcome);
@@ -163,6 +191,17 @@ export async function runScan(engine: ScanEngineView, plan: ScanPlan, run: ScanR
     if (o.kind === 'skipped') continue;
     results.push(o.result);
     if (o.kind === 'resumed') resumed++;
+  }
+  await Promise.all(writes);
+  // Resumed files were scanned earlier: their crops are in the evidence folder, if anywhere.
+  if (evidence?.pictures === true && evidence.dir !== undefined) {
+    for (const track of results.flatMap((r) => r.tracks)) {
+      for (const thumbnail of track.thumbnails ?? []) {
+        if (pictures.has(thumbnail.image)) continue;
+        const picture = await EvidenceImages.thumbnailOfFile(path.join(evidence.dir, thumbnail.image));
+        if (picture !== null) pictures.set(thumbnail.image, picture);
+      }
+    }
   }
   const report = buildScanReport(results, {
     toolVersion: run.toolVersion,
@@ -178,6 +217,7 @@ export async function runScan(engine: ScanEngineView, plan: ScanPlan, run: ScanR
     resumed,
   });
   return {
+    pictures,
     report,
     stopped: batch.stopped,
     results,

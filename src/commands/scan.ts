@@ -25,7 +25,9 @@ Inputs: files, and folders walked recursively in a stable order (names sorted). 
 
 Batches: one model serves every file; the next files are probed and decoded ahead (in a decoder thread, ffmpeg in child processes) while the current one runs inference (--concurrency). Results come in input order whatever the concurrency. With --output, every finished file is appended to FILE.journal.jsonl at once, and the final report is written atomically at the end (then the journal is removed): a killed or interrupted batch keeps its finished results, and --resume continues it. --shard splits a batch across CI jobs; \`ldf report merge\` joins their reports. See docs/ci.md.
 
-Formats: table (default), json (schemas/scan-report.schema.json), junit (JUnit XML: one test case per file; a file reaching --fail-on is a failure, an unreadable one an error).
+Formats: table (default), json (schemas/scan-report.schema.json), junit (JUnit XML: one test case per file; a file reaching --fail-on is a failure, an unreadable one an error), html (one self-contained page: summary, and per file the verdict and why, media facts, hashes, and per person a score timeline and the highest- and lowest-scoring face crops; no script, font or image from outside the page).
+
+Evidence: with --format html or --evidence DIR, each person's 2 highest- and 2 lowest-scoring crops are kept (the exact crops LDFnet scored) and the report's tracks name them (thumbnails). --evidence writes them as PNG files into DIR. A JSON report alone rebuilds the page's every section, timeline and figure (\`ldf report show --format html\`), but not the face crops: give it the evidence folder too (--evidence DIR) for those.
 
 ${BaseCommand.exitCodesHelp}`;
 
@@ -54,6 +56,10 @@ ${BaseCommand.exitCodesHelp}`;
     output: Flags.string({
       char: 'o',
       description: 'Write the output to FILE instead of stdout (atomically, at the end), keeping a journal of finished files in FILE.journal.jsonl meanwhile.',
+      helpGroup: 'OUTPUT',
+    }),
+    evidence: Flags.string({
+      description: "Write each person's highest- and lowest-scoring face crops as PNG files into DIR (named in the report's tracks[].thumbnails).",
       helpGroup: 'OUTPUT',
     }),
     quiet: Flags.boolean({ char: 'q', description: 'Nothing on stderr: no progress bars, no per-file error lines, no summary.', default: false, helpGroup: 'OUTPUT' }),
@@ -101,7 +107,7 @@ ${BaseCommand.exitCodesHelp}`;
       run = await runScan(
         engine,
         plan,
-        { settings, options, concurrency: flags.concurrency ?? defaultConcurrency(), maxErrors: flags['max-errors'], signal: signals.signal, toolVersion: this.config.version, startedMs: started, outputIsJsonReport: format === 'json' },
+        { settings, options, concurrency: flags.concurrency ?? defaultConcurrency(), maxErrors: flags['max-errors'], signal: signals.signal, toolVersion: this.config.version, startedMs: started, outputIsJsonReport: format === 'json', evidence: flags.evidence !== undefined || format === 'html' ? { dir: flags.evidence, pictures: format === 'html' } : undefined },
         {
           emit: (event) => progress.onEvent(event),
           notice: say,
@@ -114,7 +120,7 @@ ${BaseCommand.exitCodesHelp}`;
       await engine.close();
     }
 
-    const render = (toTerminal: boolean): string => renderReport(run.report, format, { noColor: flags['no-color'], toTerminal });
+    const render = (toTerminal: boolean): string => renderReport(run.report, format, { noColor: flags['no-color'], toTerminal, pictures: run.pictures });
     if (run.stopped?.reason === 'interrupted') {
       if (run.journalPath === null) process.stdout.write(render(process.stdout.isTTY === true));
       else {

@@ -28,6 +28,19 @@ export interface FaceResult {
   faceSizePx?: number;
 }
 
+/**
+ * One of a person's crops kept as evidence (`ldf scan --evidence DIR`, `--format html`): the exact 256x256
+ * crop LDFnet scored, written as DIR/image (PNG). The faces that scored highest and lowest are kept.
+ */
+export interface Thumbnail {
+  frameIndex: number;
+  timestampMs: number;
+  scoreFake: number;
+  rank: 'highest' | 'lowest';
+  /** File name in the evidence folder: FILESHA256[0..16]-t{track}-f{frame}.png. */
+  image: string;
+}
+
 export interface TrackResult {
   id: number;
   faceCount: number;
@@ -39,6 +52,8 @@ export interface TrackResult {
   firstTimestampMs: number;
   lastTimestampMs: number;
   faces: FaceResult[];
+  /** The crops kept as evidence (absent when the scan kept none). */
+  thumbnails?: Thumbnail[];
 }
 
 export interface MediaSummary {

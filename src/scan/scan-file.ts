@@ -75,6 +75,12 @@ export interface ScanSettings {
   /** Frames are decoded with their longer side at most this (bigger sources are scaled down). */
   maxSidePx?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Keep, per person, the crops of this many faces that scored highest and as many that scored lowest
+   * (report: TrackResult.thumbnails; the crops themselves go out as an `evidence` event). Default 0: none.
+   * Memory: the crops of one file's faces are held until the file ends (frames x faces x 192 KiB).
+   */
+  evidencePerRank?: number | undefined;
 }
 
 /** Progress of a scan, for whoever renders it (the CLI draws bars; scanning never prints). */
@@ -83,7 +89,20 @@ export type ScanEvent =
   | { type: 'frames-planned'; path: string; fileIndex: number; frames: number | null }
   | { type: 'frame-done'; path: string; fileIndex: number; framesDone: number; faces: number }
   | { type: 'file-done'; path: string; fileIndex: number; result: FileResult }
-  | { type: 'warning'; path: string; fileIndex: number; message: string };
+  | { type: 'warning'; path: string; fileIndex: number; message: string }
+  /**
+   * The crops kept as evidence (ScanSettings.evidencePerRank), sent before file-done: each the exact RGB
+   * crop LDFnet scored, named as the report's TrackResult.thumbnails name it.
+   */
+  | { type: 'evidence'; path: string; fileIndex: number; crops: EvidenceCrop[] };
+
+export interface EvidenceCrop {
+  /** The file name the report points at (Thumbnail.image). */
+  image: string;
+  /** RGB24, sizePx x sizePx. */
+  rgb: Uint8Array;
+  sizePx: number;
+}
 
 export type ScanEventListener = (event: ScanEvent) => void;
 
@@ -254,6 +273,8 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
     let keyframeFrames = 0;
     const scores: number[] = [];
     let crops: Uint8Array[] = [];
+    const keepEvidence = (settings.evidencePerRank ?? 0) > 0;
+    const keptCrops: Uint8Array[] = [];
     const classify = async (): Promise<void> => {
       if (crops.length === 0) return;
       const c = performance.now();
@@ -290,7 +311,9 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
           continue;
         }
         faces.push({ frameIndex, timestampMs: frame.timestampMs, box: face.box, detectionScore: face.score, faceSizePx: Math.round(faceSizePx * 10) / 10 });
-        crops.push(ctx.crop(frame, face, ctx.model.manifest.crop));
+        const crop = ctx.crop(frame, face, ctx.model.manifest.crop);
+        crops.push(crop);
+        if (keepEvidence) keptCrops.push(crop);
       }
       timings.cropMs += performance.now() - c;
       if (crops.length >= settings.batchSize) await classify();
@@ -313,7 +336,20 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       result.decode = { mode: settings.decode === 'exact' ? 'exact' : 'auto', keyframeFrames, exactFrames: result.framesSampled - keyframeFrames };
     }
     if ((settings.minJudgedFacePx ?? 0) > 0) result.facesTooSmall = facesTooSmall;
-    result.tracks = buildTracks(faces, scores, settings, result.framesSampled);
+    const faceIndex = new Map<FaceResult, number>();
+    result.tracks = buildTracks(faces, scores, settings, result.framesSampled, (face, i) => faceIndex.set(face, i));
+    if (keepEvidence) {
+      const fileId = ((await options.sha256) ?? `file-${fileIndex}`).slice(0, 16);
+      const evidence: EvidenceCrop[] = [];
+      for (const track of result.tracks) {
+        track.thumbnails = pickThumbnails(track, settings.evidencePerRank ?? 0).map(({ face, rank }) => {
+          const image = `${fileId}-t${track.id}-f${face.frameIndex}.png`;
+          evidence.push({ image, rgb: keptCrops[faceIndex.get(face)!]!, sizePx: ctx.model.manifest.crop.size });
+          return { frameIndex: face.frameIndex, timestampMs: face.timestampMs, scoreFake: face.scoreFake, rank, image };
+        });
+      }
+      if (evidence.length > 0) emit({ type: 'evidence', path, fileIndex, crops: evidence });
+    }
     const counted = result.tracks.filter((tr) => tr.counted);
     if (counted.length > 0) {
       const worst = counted.reduce((a, b) => (b.scoreFake > a.scoreFake ? b : a));
@@ -349,20 +385,36 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
   return result;
 }
 
-function buildTracks(faces: PendingFace[], scores: number[], settings: ScanSettings, framesSampled: number): TrackResult[] {
+/** A track's faces that scored highest (up to k) and lowest (up to k more, none twice), highest first. */
+export function pickThumbnails(track: TrackResult, k: number): { face: FaceResult; rank: 'highest' | 'lowest' }[] {
+  const byScore = [...track.faces].sort((a, b) => b.scoreFake - a.scoreFake || a.frameIndex - b.frameIndex);
+  const highest = byScore.slice(0, k);
+  const lowest = byScore.slice(Math.max(k, byScore.length - k)).reverse();
+  return [...highest.map((face) => ({ face, rank: 'highest' as const })), ...lowest.map((face) => ({ face, rank: 'lowest' as const }))];
+}
+
+function buildTracks(
+  faces: PendingFace[],
+  scores: number[],
+  settings: ScanSettings,
+  framesSampled: number,
+  onFace: (face: FaceResult, index: number) => void = () => {},
+): TrackResult[] {
   const trackOf = linkTracks(faces.map((f) => ({ frameIndex: f.frameIndex, box: f.box })));
   const minFaces = Math.max(1, Math.min(settings.minTrackFaces, framesSampled));
   const members = new Map<number, FaceResult[]>();
   faces.forEach((f, i) => {
     const list = members.get(trackOf[i]!) ?? [];
-    list.push({
+    const face: FaceResult = {
       frameIndex: f.frameIndex,
       timestampMs: f.timestampMs,
       box: f.box,
       detectionScore: f.detectionScore,
       scoreFake: scores[i]!,
       faceSizePx: f.faceSizePx,
-    });
+    };
+    onFace(face, i);
+    list.push(face);
     members.set(trackOf[i]!, list);
   });
   return [...members.entries()]
