@@ -42,6 +42,8 @@ export interface RawFramesRequest {
   pick: FramePick;
   /** Clockwise rotation to apply (autorotation is disabled and done explicitly). */
   rotationDeg: RotationDeg;
+  /** Mirror (left to right) before rotating: EXIF orientations 2, 4, 5, 7 (VideoStreamInfo.mirrored). */
+  mirror?: boolean | undefined;
   /** Output frame size after rotation. Every emitted frame has exactly this size. */
   outputWidth: number;
   outputHeight: number;
@@ -103,8 +105,8 @@ export function buildRawFramesArgs(request: RawFramesRequest): string[] {
   return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'level+info', ...input, ...inputSafetyArgs(), '-i', toInputUrl(request.filePath), ...output];
 }
 
-/** The -vf chain: pick frames, tone-map, scale + convert, rotate, report pts (showinfo). */
-export function buildFilterChain(request: Pick<RawFramesRequest, 'pick' | 'rotationDeg' | 'outputWidth' | 'outputHeight' | 'tonemapHdr'>): string {
+/** The -vf chain: pick frames, tone-map, scale + convert, mirror, rotate, report pts (showinfo). */
+export function buildFilterChain(request: Pick<RawFramesRequest, 'pick' | 'rotationDeg' | 'mirror' | 'outputWidth' | 'outputHeight' | 'tonemapHdr'>): string {
   const filters: string[] = [];
   const { pick } = request;
   if (pick.kind === 'keyframes') {
@@ -140,6 +142,7 @@ export function buildFilterChain(request: Pick<RawFramesRequest, 'pick' | 'rotat
   // An explicit scale keeps the rgb24 conversion after `select` (otherwise filter negotiation
   // may convert every decoded frame) and pins every output frame to the planned size.
   filters.push(`scale=w=${scaleWidth}:h=${scaleHeight}`, 'format=rgb24');
+  if (request.mirror === true) filters.push('hflip');
   if (request.rotationDeg === 90) filters.push('transpose=clock');
   else if (request.rotationDeg === 270) filters.push('transpose=cclock');
   else if (request.rotationDeg === 180) filters.push('hflip', 'vflip');

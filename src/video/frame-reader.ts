@@ -1,3 +1,4 @@
+import { decodeAnimatedWebpFrame, frameIndexAt } from './animated-webp.js';
 import { FfmpegAdapter, type FramePick, type RawFrame } from './ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from './ffmpeg-binaries.js';
 import type { MediaInfo } from './media-info.js';
@@ -139,7 +140,9 @@ export async function* readFrames(filePath: string, options: ReadFramesOptions):
       nextIndex: 0,
     };
 
-    if (media.isStillImage) {
+    if (media.animatedImage !== undefined) {
+      yield* readAnimatedImage(context, media.animatedImage.frameStartsMs);
+    } else if (media.isStillImage) {
       yield* readSparse(context, [0]);
     } else if (options.sampling.mode === 'fps') {
       yield* readFpsGrid(context, options.sampling.fps);
@@ -218,6 +221,7 @@ function rawRequest(context: ReadContext, pick: FramePick, seekMs: number, extra
     readDurationSec: extra.readDurationMs === undefined ? undefined : extra.readDurationMs / 1000,
     pick,
     rotationDeg: context.media.video.rotationDeg,
+    mirror: context.media.video.mirrored === true,
     outputWidth: context.width,
     outputHeight: context.height,
     tonemapHdr: context.tonemapHdr,
@@ -535,6 +539,44 @@ async function* readNearestKeyframes(context: ReadContext, timesMs: readonly num
   } finally {
     await a.return(undefined);
     await b.return(undefined);
+  }
+}
+
+/**
+ * An animated image that ffmpeg cannot decode (MediaInfo.animatedImage: animated WebP), frame by frame
+ * through sharp. Each sample time gets the frame on screen then and reports that frame's start time
+ * (`fps`: the grid time, as ffmpeg's fps filter does); `keyframes` takes every frame (each is decoded
+ * whole). A frame that serves several samples is yielded once (DUPLICATE_FRAME for the others).
+ */
+async function* readAnimatedImage(context: ReadContext, frameStartsMs: readonly number[]): AsyncGenerator<VideoFrame, void, undefined> {
+  const { media, options } = context;
+  const window = resolveSampleWindow(videoDurationMs(media), options);
+  let timesMs: number[];
+  if (options.sampling.mode === 'fps') {
+    const endMs = window.endMs ?? videoDurationMs(media) ?? 0;
+    timesMs = [];
+    for (let k = 0; window.startMs + (k * 1000) / options.sampling.fps < endMs; k++) {
+      if (options.maxFrames !== undefined && timesMs.length >= options.maxFrames) break;
+      timesMs.push(window.startMs + (k * 1000) / options.sampling.fps);
+    }
+  } else if (options.sampling.mode === 'keyframes') {
+    timesMs = frameStartsMs.filter((t) => t >= window.startMs && (window.endMs === null || t < window.endMs)).slice(0, options.maxFrames);
+  } else {
+    timesMs = plannedSampleTimes(media, options) ?? [];
+    options.onDecodePlan?.({ keyframeSamples: 0, exactSamples: timesMs.length });
+  }
+  let last = -1;
+  for (const requested of timesMs) {
+    if (context.signal.aborted) throw new VideoError('ABORTED', `${context.filePath}: aborted`, { filePath: context.filePath, reason: 'aborted' });
+    const index = frameIndexAt(frameStartsMs, requested);
+    if (index === last) {
+      duplicate(context, requested);
+      continue;
+    }
+    last = index;
+    const data = await decodeAnimatedWebpFrame(context.filePath, index, context.width, context.height);
+    const timestampMs = options.sampling.mode === 'fps' ? requested : frameStartsMs[index]!;
+    yield makeFrame(context, data, timestampMs, requested);
   }
 }
 

@@ -21,6 +21,11 @@ export interface VideoStreamInfo {
    * for older ffprobe builds, the legacy `tags.rotate` (already clockwise).
    */
   rotationDeg: RotationDeg;
+  /**
+   * Mirror the stored frame (left to right) before rotating it by `rotationDeg`: EXIF orientations 2, 4, 5
+   * and 7 of a still image. Absent (false) for everything else.
+   */
+  mirrored?: boolean;
   /** Pixel aspect ratio; null when unknown/unset ("0:1"). Frames are NOT resampled for it. */
   sampleAspectRatio: Rational | null;
   /** ffprobe pix_fmt, e.g. "yuv420p", "yuv420p10le"; null when unknown. */
@@ -74,4 +79,10 @@ export interface MediaInfo {
   isStillImage: boolean;
   /** Container-level tags (encoder, creation_time, major_brand...). */
   formatTags: Readonly<Record<string, string>>;
+  /**
+   * Set for an animated image that ffmpeg cannot decode (animated WebP: ffmpeg's webp decoder reads no
+   * ANIM/ANMF chunks): its frames are decoded by libvips through sharp (src/video/animated-webp.ts), one at a
+   * time. `frameStartsMs`: when each frame appears, ms from the start (ascending, the first is 0).
+   */
+  animatedImage?: { frameStartsMs: readonly number[] };
 }

@@ -1,9 +1,11 @@
 import { open, stat } from 'node:fs/promises';
 
+import { isAnimatedWebp, probeAnimatedWebp } from './animated-webp.js';
 import { FfmpegAdapter } from './ffmpeg-adapter.js';
 import type { ResolveBinariesOptions } from './ffmpeg-binaries.js';
 import type { MediaInfo } from './media-info.js';
 import { parseFfprobeOutput } from './parse-ffprobe-output.js';
+import { readExifOrientation, withExifOrientation } from './still-orientation.js';
 import { VideoError } from './video-error.js';
 
 export interface ProbeOptions {
@@ -17,16 +19,20 @@ export interface ProbeOptions {
 }
 
 /**
- * Checks the file, runs ffprobe and returns its MediaInfo.
+ * Checks the file, runs ffprobe and returns its MediaInfo. A still image's EXIF orientation is applied
+ * (still-orientation.ts); an animated WebP, which ffmpeg cannot decode, is described from sharp's
+ * metadata instead (animated-webp.ts: its frames are then decoded by sharp).
  * @throws VideoError 'FILE_NOT_FOUND' | 'PERMISSION_DENIED' | 'NOT_A_FILE' | 'EMPTY_FILE' |
  *   'UNREADABLE_MEDIA' (reason = ffprobe's last stderr line) | 'NO_VIDEO_STREAM' | 'TIMEOUT' |
  *   'ABORTED' | 'FFPROBE_NOT_FOUND'
  */
 export async function probeMedia(filePath: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   await assertReadableMediaFile(filePath);
+  if (await isAnimatedWebp(filePath)) return probeAnimatedWebp(filePath, (await stat(filePath)).size);
   const adapter = options.adapter ?? (await FfmpegAdapter.create(options.binaries));
   const json = await adapter.probeJson(filePath, { signal: options.signal, timeoutMs: options.timeoutMs });
-  return parseFfprobeOutput(json, filePath);
+  const media = parseFfprobeOutput(json, filePath);
+  return media.isStillImage ? withExifOrientation(media, await readExifOrientation(filePath)) : media;
 }
 
 /**
