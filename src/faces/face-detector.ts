@@ -82,6 +82,11 @@ export interface DetectOptions {
    * on the no-face fixture video (synthetic texture, 320x240) the margin made the SSD report faces.
    */
   tightCropRetry?: boolean;
+  /**
+   * Told how many faces were found (past minConfidence and minFacePx) but not returned because of maxFaces;
+   * called only when some were. SSD's non-max suppression keeps at most 100 boxes, so the count is of those.
+   */
+  onDropped?: (count: number) => void;
 }
 
 /** Frames up to this longer side (px) get the tight-crop retry (DetectOptions.tightCropRetry). */
@@ -219,7 +224,8 @@ export class FaceDetector {
       faces.push({ box, score: d.score });
     }
     faces.sort((a, b) => b.score - a.score || a.box.x - b.box.x || a.box.y - b.box.y);
-    faces.splice(opts.maxFaces);
+    const dropped = faces.splice(opts.maxFaces).length;
+    if (dropped > 0) options.onDropped?.(dropped);
     if (faces.length === 0) {
       return options.tightCropRetry === true && Math.max(frame.width, frame.height) <= TIGHT_CROP_MAX_SIDE_PX
         ? this.detectPadded(frame, { ...options, tightCropRetry: false })

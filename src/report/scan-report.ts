@@ -106,6 +106,11 @@ export interface FileResult {
   decode?: { mode: 'auto' | 'exact'; keyframeFrames: number; exactFrames: number };
   /** Faces found but smaller than ScanOptions.minJudgedFacePx: not scored, not in tracks (absent in older reports). */
   facesTooSmall?: number;
+  /**
+   * Faces found beyond ScanOptions.maxFaces (`--max-faces`), summed over the sampled frames: not cropped, not
+   * scored, not in tracks. Absent when none were dropped.
+   */
+  facesDropped?: number;
   /** Sampled times whose frame was one already sampled (samples closer than the frames): not sampled twice. */
   duplicateSamples?: number;
   /**

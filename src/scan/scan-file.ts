@@ -30,7 +30,15 @@ export interface RgbImage {
 export interface FaceFinder {
   detect(
     frame: RgbImage,
-    options: { minConfidence: number; minFacePx: number; maxFaces: number; landmarks: boolean; tightCropRetry?: boolean },
+    options: {
+      minConfidence: number;
+      minFacePx: number;
+      maxFaces: number;
+      landmarks: boolean;
+      tightCropRetry?: boolean;
+      /** Told how many faces the frame had beyond maxFaces (only when it had some). */
+      onDropped?: (count: number) => void;
+    },
   ): Promise<FoundFace[]>;
 }
 
@@ -270,6 +278,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
 
     const faces: PendingFace[] = [];
     let facesTooSmall = 0;
+    let facesDropped = 0;
     let keyframeFrames = 0;
     const scores: number[] = [];
     let crops: Uint8Array[] = [];
@@ -301,6 +310,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
         // A small still with no face may be a tight face crop (a profile photo, an exported crop): search
         // it again inside a black margin. Not video frames: there the margin finds faces in texture.
         tightCropRetry: media.isStillImage,
+        onDropped: (count) => (facesDropped += count),
       });
       timings.detectMs += performance.now() - d;
       const c = performance.now();
@@ -336,6 +346,7 @@ export async function analyzeFile(opened: OpenedMedia, ctx: ScanContext, setting
       result.decode = { mode: settings.decode === 'exact' ? 'exact' : 'auto', keyframeFrames, exactFrames: result.framesSampled - keyframeFrames };
     }
     if ((settings.minJudgedFacePx ?? 0) > 0) result.facesTooSmall = facesTooSmall;
+    if (facesDropped > 0) result.facesDropped = facesDropped;
     const faceIndex = new Map<FaceResult, number>();
     result.tracks = buildTracks(faces, scores, settings, result.framesSampled, (face, i) => faceIndex.set(face, i));
     if (keepEvidence) {
