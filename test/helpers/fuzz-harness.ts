@@ -49,6 +49,12 @@ const SEED_RECIPES: readonly { name: string; from: string; args: string[] | null
   { name: 'still.png', from: 'still.jpg', args: ['-c:v', 'png', '-f', 'image2'] },
   { name: 'still.webp', from: 'still.jpg', args: ['-c:v', 'libwebp', '-quality', '75', '-f', 'webp'] },
   { name: 'still-lossless.webp', from: 'still.jpg', args: ['-vf', 'scale=180:-1', '-c:v', 'libwebp', '-lossless', '1', '-f', 'webp'] },
+  // The format fixtures: paths of their own in ldf (sharp for animated WebP, EXIF orientation) and other codecs.
+  { name: 'animated.webp', from: 'animated.webp', args: null },
+  { name: 'animated.gif', from: 'animated.gif', args: null },
+  { name: 'vp9.webm', from: 'vp9.webm', args: null },
+  { name: 'hevc.mp4', from: 'hevc.mp4', args: null },
+  { name: 'still-exif6.jpg', from: 'still-exif6.jpg', args: null },
 ];
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
