@@ -127,6 +127,10 @@ export interface FileResult {
     samplesPlanned: number | null;
     samplesMissing: number;
     missingTimestampsMs: number[];
+    /** Errors the decoder reported about the data it read (ffmpeg conceals them: the frames look whole). */
+    decodeErrors: number;
+    /** The first such error line, without ffmpeg's prefixes; null when none. */
+    firstDecodeError: string | null;
   };
   tracks: TrackResult[];
   timings: StageTimings;

@@ -130,8 +130,11 @@ function errorInfo(error: unknown, path: string): { code: string; message: strin
 function damageOf(warnings: readonly FrameReaderWarning[], samplesPlanned: number | null): NonNullable<FileResult['damage']> | null {
   const missing = warnings.filter((w) => w.code === 'MISSING_SAMPLE');
   const truncated = warnings.find((w) => w.code === 'TRUNCATED');
-  if (missing.length === 0 && truncated === undefined) return null;
+  const decodeErrors = warnings.reduce((n, w) => n + (w.code === 'CORRUPT_DATA' ? w.decodeErrors : 0), 0);
+  if (missing.length === 0 && truncated === undefined && decodeErrors === 0) return null;
   return {
+    decodeErrors,
+    firstDecodeError: warnings.find((w) => w.code === 'CORRUPT_DATA')?.message.replace(/^.*?: the decoder reported \d+ error\(s\) in the data ?/, '').replace(/^\((.*)\)$/, '$1') ?? null,
     truncated: truncated !== undefined,
     decodedUntilMs: truncated?.code === 'TRUNCATED' ? truncated.decodedUntilMs : null,
     declaredDurationMs: truncated?.code === 'TRUNCATED' ? truncated.declaredDurationMs : null,
@@ -144,7 +147,9 @@ function damageOf(warnings: readonly FrameReaderWarning[], samplesPlanned: numbe
 function damageMessage(damage: NonNullable<FileResult['damage']>): string {
   const seconds = (ms: number | null): string => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
   const missing = `${damage.samplesMissing}${damage.samplesPlanned === null ? '' : ` of ${damage.samplesPlanned}`} sampled times have no decodable frame`;
-  if (!damage.truncated) return `damaged media: ${missing}`;
+  const decoder = damage.decodeErrors > 0 ? `the decoder reported ${damage.decodeErrors} error(s) in the data${damage.firstDecodeError === null ? '' : ` (${damage.firstDecodeError})`}, so frames may show concealed damage` : '';
+  if (damage.samplesMissing === 0 && !damage.truncated) return `damaged media: ${decoder}`;
+  if (!damage.truncated) return `damaged media: ${missing}${decoder === '' ? '' : `; ${decoder}`}`;
   const extent = damage.decodedUntilMs === null ? 'no frame decodes' : `frames end at ${seconds(damage.decodedUntilMs)}`;
   return `damaged or truncated media: ${extent} of ${seconds(damage.declaredDurationMs)} declared; ${missing}`;
 }

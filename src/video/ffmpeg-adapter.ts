@@ -201,6 +201,8 @@ export class FfmpegAdapter {
       throw error;
     } finally {
       child.dispose();
+      const decodeErrors = log.decodeErrors();
+      if (decodeErrors.count > 0 && signal?.aborted !== true) request.onDecodeErrors?.(decodeErrors);
     }
   }
 

@@ -56,6 +56,11 @@ export interface RawFramesRequest {
   /** The container's start_time in seconds (0 when unknown). */
   containerStartSec?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Told, when the process ends, that the decoder reported errors about the data (FfmpegLogParser
+   * decodeErrors): damaged media whose frames ffmpeg concealed.
+   */
+  onDecodeErrors?: ((errors: { count: number; first: string | null }) => void) | undefined;
 }
 
 /** Keep read_intervals arguments well under Linux's 128 KiB per-argument limit. */

@@ -28,6 +28,14 @@ const GENERIC_ERROR = [
   /^Error splitting the input into NAL units/i,
 ];
 
+/** Decoders whose error lines are about the data they decode (not the container, not a filter). */
+const DECODER_CONTEXT = /^(?:h264|hevc|h265|vp[89]|libvpx(?:-vp9)?|av1|libdav1d|libaom-av1|mpeg[12]video|mpeg4|msmpeg4v?\d?|mjpeg|prores|dnxhd|theora|wmv[123]|vc1|png|gif|webp|apng)$/i;
+/**
+ * Decoder errors a whole file can show after a seek (leading pictures of an open GOP, references lost to
+ * the seek): not evidence of damaged data.
+ */
+const AFTER_SEEK = /reference picture missing|missing reference picture|co located POCs unavailable|mmco: unref short failure|could not find ref with POC|frame num gap|number of reference frames .* exceeds max/i;
+
 /** One showinfo frame line. */
 export interface ShowinfoPts {
   /** pts * time_base, relative to the seek point. */
@@ -45,6 +53,9 @@ export class FfmpegLogParser {
   private timeBase: Rational | null = null;
   private readonly frames: (ShowinfoPts | null)[] = [];
   private readonly problems: string[] = [];
+  /** Error lines of a decoder about the data (DECODER_CONTEXT, not AFTER_SEEK): how many, and the first. */
+  private decodeErrorCount = 0;
+  private firstDecodeError: string | null = null;
   private ended = false;
   private waiters: (() => void)[] = [];
 
@@ -125,6 +136,18 @@ export class FfmpegLogParser {
     if (level === 'error' || level === 'fatal' || level === 'panic' || level === 'warning') {
       this.keepProblem(message);
     }
+    if (level === 'error' && DECODER_CONTEXT.test(context) && !AFTER_SEEK.test(message)) {
+      this.decodeErrorCount++;
+      this.firstDecodeError ??= message.trim();
+    }
+  }
+
+  /**
+   * The decoder's errors about the data it decoded (corrupt slices, bad NAL units, concealed macroblocks):
+   * their count and the first line. ffmpeg conceals such damage and goes on, so the frames look whole.
+   */
+  decodeErrors(): { count: number; first: string | null } {
+    return { count: this.decodeErrorCount, first: this.firstDecodeError };
   }
 
   private keepProblem(message: string): void {

@@ -49,10 +49,15 @@ export interface VideoFrame {
  */
 export type FrameReaderWarning =
   | { code: 'MISSING_SAMPLE' | 'DUPLICATE_FRAME'; requestedTimestampMs: number; message: string }
-  | { code: 'TRUNCATED'; decodedUntilMs: number | null; declaredDurationMs: number | null; message: string };
+  | { code: 'TRUNCATED'; decodedUntilMs: number | null; declaredDurationMs: number | null; message: string }
+  /**
+   * The decoder reported errors about the data of one read (corrupt slices, bad NAL units): ffmpeg
+   * conceals them, so the frames look whole but are not what the file held. Damage.
+   */
+  | { code: 'CORRUPT_DATA'; decodeErrors: number; message: string };
 
-/** The warning codes that mean a file was not decoded whole. */
-export const DAMAGE_WARNING_CODES: readonly FrameReaderWarning['code'][] = ['MISSING_SAMPLE', 'TRUNCATED'];
+/** The warning codes that mean a file was not decoded whole, or not as it was made. */
+export const DAMAGE_WARNING_CODES: readonly FrameReaderWarning['code'][] = ['MISSING_SAMPLE', 'TRUNCATED', 'CORRUPT_DATA'];
 
 export interface ReadFramesOptions {
   sampling: SamplingSpec;
@@ -229,6 +234,12 @@ function rawRequest(context: ReadContext, pick: FramePick, seekMs: number, extra
     streamTimeBase: context.media.video.timeBase,
     containerStartSec: context.media.startTimeMs / 1000,
     signal: context.signal,
+    onDecodeErrors: (errors: { count: number; first: string | null }) =>
+      context.options.onWarning?.({
+        code: 'CORRUPT_DATA',
+        decodeErrors: errors.count,
+        message: `${context.filePath}: the decoder reported ${errors.count} error(s) in the data${errors.first === null ? '' : ` (${errors.first})`}`,
+      }),
   };
 }
 

@@ -132,6 +132,23 @@ describe('ldf scan', () => {
     }
   });
 
+  it('calls a file whose data the decoder finds corrupt damaged, even though ffmpeg concealed it into whole frames', async () => {
+    // several-faces.mp4 with 1500 bytes of its frame data zeroed at 60 %: every sample still decodes.
+    const whole = await readFile(fixture('several-faces.mp4'));
+    const zeroed = Buffer.from(whole);
+    zeroed.fill(0, Math.floor(whole.length * 0.6), Math.floor(whole.length * 0.6) + 1500);
+    const file = path.join(dir, 'zeroed.mp4');
+    await writeFile(file, zeroed);
+    const { code, report } = await scanJson(['--frames', '8', file, fixture('several-faces.mp4')]);
+    expect(code).toBe(2);
+    const [damaged, clean] = report.files;
+    expect(damaged).toMatchObject({ status: 'error', verdict: 'error', scoreFake: null, error: { code: 'DAMAGED_MEDIA' }, damage: { samplesMissing: 0, truncated: false } });
+    expect(damaged!.damage!.decodeErrors).toBeGreaterThan(0);
+    expect(damaged!.error!.message).toContain('the decoder reported');
+    expect(clean).toMatchObject({ status: 'ok', error: null });
+    expect(clean!.damage).toBeUndefined();
+  });
+
   it('never lets a playlist make ffmpeg open another file or the network (HLS, also disguised as .mp4)', async () => {
     const secret = path.join(dir, 'secret.ts');
     execFileSync(ffmpeg, ['-loglevel', 'error', '-i', fixture('one-face.mp4'), '-c', 'copy', '-f', 'mpegts', secret]);

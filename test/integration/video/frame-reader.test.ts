@@ -371,6 +371,20 @@ describe('readFrames: streaming, abort and errors', () => {
     }
   });
 
+  it('data the decoder reports as corrupt (ffmpeg conceals it) gives CORRUPT_DATA; the clean file gives none', async () => {
+    const whole = await readFile(file('faststart.mp4'));
+    const damaged = Buffer.from(whole);
+    damaged.fill(0, Math.floor(whole.length * 0.5), Math.floor(whole.length * 0.5) + 1500);
+    await writeFile(file('zeroed-middle.mp4'), damaged);
+    for (const [name, expected] of [['zeroed-middle.mp4', true], ['faststart.mp4', false]] as const) {
+      const warnings: FrameReaderWarning[] = [];
+      await collect(file(name), { sampling: { mode: 'count', frames: 50 }, onWarning: (w) => warnings.push(w) });
+      const corrupt = warnings.filter((w) => w.code === 'CORRUPT_DATA');
+      expect(corrupt.length > 0, name).toBe(expected);
+      for (const w of corrupt) if (w.code === 'CORRUPT_DATA') expect(w.decodeErrors).toBeGreaterThan(0);
+    }
+  });
+
   it('a whole file ends with the last frame on screen, not TRUNCATED', async () => {
     const warnings: FrameReaderWarning[] = [];
     const frames = await collect(file('faststart.mp4'), { sampling: { mode: 'count', frames: 8 }, onWarning: (w) => warnings.push(w) });

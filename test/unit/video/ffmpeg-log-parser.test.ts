@@ -122,6 +122,31 @@ describe('FfmpegLogParser.lastError', () => {
   });
 });
 
+describe('FfmpegLogParser.decodeErrors', () => {
+  it('counts a decoder\'s errors about the data, not the ones a seek causes, not the container\'s or a filter\'s', () => {
+    const log = new FfmpegLogParser();
+    log.push(
+      [
+        '[h264 @ 0x55d0] [error] left block unavailable for requested intra4x4 mode -1',
+        '[h264 @ 0x55d0] [error] error while decoding MB 0 14, bytestream 7992',
+        '[h264 @ 0x55d0] [error] reference picture missing during reorder',
+        '[hevc @ 0x55d1] [error] Could not find ref with POC 12',
+        '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d2] [error] stream 0, offset 0x2e54: partial file',
+        '[Parsed_showinfo_1 @ 0x55d3] [info] n:   0 pts:      0 pts_time:0',
+        '[vp9 @ 0x55d4] [warning] a warning is not an error',
+        '[libdav1d @ 0x55d5] [error] Error parsing OBU data',
+        '',
+      ].join('\n'),
+    );
+    log.end();
+    expect(log.decodeErrors()).toEqual({ count: 3, first: 'left block unavailable for requested intra4x4 mode -1' });
+    const clean = new FfmpegLogParser();
+    clean.push('[h264 @ 0x1] [info] nothing wrong\n');
+    clean.end();
+    expect(clean.decodeErrors()).toEqual({ count: 0, first: null });
+  });
+});
+
 describe('toContainerTime', () => {
   const ntsc = { num: 1001, den: 30000 };
 
