@@ -130,7 +130,16 @@ describe('ldf scan', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/frames end at \d+\.\d\d s of 6\.00 s declared.*\[DAMAGED_MEDIA\]/);
     }
-  });
+    // The same clip with its index last (as most encoders write it), cut in half: no index is left.
+    const indexLast = path.join(dir, 'index-last.mp4');
+    execFileSync(ffmpeg, ['-loglevel', 'error', '-i', fixture('one-face.mp4'), '-c', 'copy', '-movflags', '-faststart', indexLast]);
+    const cut = path.join(dir, 'index-last-cut.mp4');
+    const whole = await readFile(indexLast);
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const { code, report } = await scanJson(['--frames', '4', cut]);
+    expect(code).toBe(2);
+    expect(report.files[0]).toMatchObject({ status: 'error', verdict: 'error', scoreFake: null, error: { code: 'UNREADABLE_MEDIA' } });
+  }, 240_000);
 
   it('calls a file whose data the decoder finds corrupt damaged, even though ffmpeg concealed it into whole frames', async () => {
     // several-faces.mp4 with 1500 bytes of its frame data zeroed at 60 %: every sample still decodes.
