@@ -1,6 +1,7 @@
 import { formatSummary } from './format-summary.js';
 import type { ScanReport } from './scan-report.js';
 import type { Verdict } from './verdicts.js';
+import { printable } from './printable.js';
 
 /** Colours a cell; the CLI passes a chalk-based one, tests and NO_COLOR the identity. */
 export type Colorize = (kind: Verdict | 'dim' | 'header', text: string) => string;
@@ -30,7 +31,7 @@ function pad(text: string, width: number, right = false): string {
 export function formatTable(report: ScanReport, colorize: Colorize = plain): string {
   const header = ['FILE', 'VERDICT', 'SCORE', 'FRAMES', 'FACES', 'TRACKS', 'TIME'];
   const rows = report.files.map((f) => [
-    f.path,
+    printable(f.path),
     colorize(f.verdict, f.verdict),
     f.scoreFake === null ? '-' : f.scoreFake.toFixed(3),
     String(f.framesSampled),
@@ -48,8 +49,8 @@ export function formatTable(report: ScanReport, colorize: Colorize = plain): str
   const folderProblems = report.problems;
   if (problems.length > 0 || folderProblems.length > 0) {
     out.push('');
-    for (const f of problems) out.push(colorize('error', `error: ${f.path}: ${f.error!.message} [${f.error!.code}]`));
-    for (const p of folderProblems) out.push(colorize(p.severity === 'error' ? 'error' : 'dim', `${p.severity}: ${p.path}: ${p.message} [${p.code}]`));
+    for (const f of problems) out.push(colorize('error', printable(`error: ${f.path}: ${f.error!.message} [${f.error!.code}]`)));
+    for (const p of folderProblems) out.push(colorize(p.severity === 'error' ? 'error' : 'dim', printable(`${p.severity}: ${p.path}: ${p.message} [${p.code}]`)));
   }
   const worst = report.files.filter((f) => f.verdict === 'fake' || f.verdict === 'uncertain');
   for (const f of worst) {
@@ -58,7 +59,7 @@ export function formatTable(report: ScanReport, colorize: Colorize = plain): str
       out.push(
         colorize(
           'dim',
-          `${f.path}: person #${track.id} (${track.faceCount} faces, ${(track.firstTimestampMs / 1000).toFixed(1)}s-${(track.lastTimestampMs / 1000).toFixed(1)}s) scored ${track.scoreFake.toFixed(3)}`,
+          `${printable(f.path)}: person #${track.id} (${track.faceCount} faces, ${(track.firstTimestampMs / 1000).toFixed(1)}s-${(track.lastTimestampMs / 1000).toFixed(1)}s) scored ${track.scoreFake.toFixed(3)}`,
         ),
       );
     }

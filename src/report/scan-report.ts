@@ -184,7 +184,7 @@ export interface SkippedFile {
 /** Something found while walking folders (not a file's own failure). */
 export interface InputProblem {
   path: string;
-  /** DIR_UNREADABLE (error: files may have been missed), SYMLINK_LOOP, BROKEN_SYMLINK (warnings). */
+  /** DIR_UNREADABLE, NAME_NOT_UTF8 (errors: files were missed), SYMLINK_LOOP, BROKEN_SYMLINK (warnings). */
   code: string;
   message: string;
   severity: 'error' | 'warning';

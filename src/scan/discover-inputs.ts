@@ -32,7 +32,7 @@ export interface InputEntry {
   needsContentCheck: boolean;
 }
 
-export type WalkProblemCode = 'DIR_UNREADABLE' | 'SYMLINK_LOOP' | 'BROKEN_SYMLINK';
+export type WalkProblemCode = 'DIR_UNREADABLE' | 'SYMLINK_LOOP' | 'BROKEN_SYMLINK' | 'NAME_NOT_UTF8';
 
 /** Something found while walking folders; reported, never fatal. */
 export interface WalkProblem {
@@ -95,7 +95,19 @@ export async function discoverInputs(args: readonly string[], options: DiscoverO
       return;
     }
     dirents.sort(byName);
+    // Names that are not valid UTF-8 come back with U+FFFD in them and cannot be opened by that name
+    // (nor passed to ffmpeg): each is an error of its own, and the walk goes on.
+    const unreadableNames = dirents.some((d) => d.name.includes('\uFFFD')) ? await namesNotUtf8(dir) : new Set<string>();
     for (const dirent of dirents) {
+      if (unreadableNames.has(dirent.name)) {
+        problems.push({
+          path: path.join(dir, dirent.name),
+          code: 'NAME_NOT_UTF8',
+          message: 'the file name is not valid UTF-8, so ldf cannot open it by name: rename it to scan it',
+          severity: 'error',
+        });
+        continue;
+      }
       const full = path.join(dir, dirent.name);
       const rel = relative === '' ? dirent.name : `${relative}/${dirent.name}`;
       let isDir = dirent.isDirectory();
@@ -183,4 +195,18 @@ export async function discoverInputs(args: readonly string[], options: DiscoverO
     }
   }
   return { entries, problems, ignored };
+}
+
+/** The (lossily decoded) names in `dir` whose bytes are not valid UTF-8. */
+async function namesNotUtf8(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  try {
+    for (const raw of await readdir(dir, { encoding: 'buffer' })) {
+      const decoded = raw.toString('utf8');
+      if (!Buffer.from(decoded, 'utf8').equals(raw)) out.add(decoded);
+    }
+  } catch {
+    // The folder was readable a moment ago; if not now, its names are reported as they come.
+  }
+  return out;
 }
