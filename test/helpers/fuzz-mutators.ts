@@ -9,6 +9,7 @@
  * segment lengths and frame dimensions, GIF sub-block sizes and dimensions, WebP RIFF/chunk sizes and VP8
  * dimensions) set to 0, 1, a huge value or off by a few.
  */
+import { mulberry32 } from '../../src/model/ldfnet-params.js';
 
 export const MEDIA_KINDS = ['mp4', 'mov', 'mkv', 'webm', 'gif', 'jpg', 'png', 'webp'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -16,17 +17,8 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export const MUTATION_KINDS = ['bit-flip', 'byte-run', 'delete-chunk', 'duplicate-chunk', 'size-field'] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the PRNG that seeds ldf's initial weights: floats in [0, 1). */
+export { mulberry32 };
 
 /** A 32-bit hash of a few integers (FNV-1a over their bytes, then a final avalanche): per-mutant seeds. */
 export function mixSeed(...values: number[]): number {
