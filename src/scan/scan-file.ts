@@ -134,7 +134,7 @@ function damageOf(warnings: readonly FrameReaderWarning[], samplesPlanned: numbe
   if (missing.length === 0 && truncated === undefined && decodeErrors === 0) return null;
   return {
     decodeErrors,
-    firstDecodeError: warnings.find((w) => w.code === 'CORRUPT_DATA')?.message.replace(/^.*?: the decoder reported \d+ error\(s\) in the data ?/, '').replace(/^\((.*)\)$/, '$1') ?? null,
+    firstDecodeError: warnings.flatMap((w) => (w.code === 'CORRUPT_DATA' && w.firstError !== null ? [w.firstError] : []))[0] ?? null,
     truncated: truncated !== undefined,
     decodedUntilMs: truncated?.code === 'TRUNCATED' ? truncated.decodedUntilMs : null,
     declaredDurationMs: truncated?.code === 'TRUNCATED' ? truncated.declaredDurationMs : null,

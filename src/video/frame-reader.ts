@@ -54,7 +54,7 @@ export type FrameReaderWarning =
    * The decoder reported errors about the data of one read (corrupt slices, bad NAL units): ffmpeg
    * conceals them, so the frames look whole but are not what the file held. Damage.
    */
-  | { code: 'CORRUPT_DATA'; decodeErrors: number; message: string };
+  | { code: 'CORRUPT_DATA'; decodeErrors: number; firstError: string | null; message: string };
 
 /** The warning codes that mean a file was not decoded whole, or not as it was made. */
 export const DAMAGE_WARNING_CODES: readonly FrameReaderWarning['code'][] = ['MISSING_SAMPLE', 'TRUNCATED', 'CORRUPT_DATA'];
@@ -238,6 +238,7 @@ function rawRequest(context: ReadContext, pick: FramePick, seekMs: number, extra
       context.options.onWarning?.({
         code: 'CORRUPT_DATA',
         decodeErrors: errors.count,
+        firstError: errors.first,
         message: `${context.filePath}: the decoder reported ${errors.count} error(s) in the data${errors.first === null ? '' : ` (${errors.first})`}`,
       }),
   };
